@@ -1,0 +1,470 @@
+// Server commands: INFO ROLE REPLICAOF SLAVEOF TIME WAIT COMMAND CONFIG.
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+
+#include "cmd_util.hpp"
+
+namespace sentinelpool::testing::detail {
+
+namespace {
+
+void infoLine(std::string& out, std::string_view k, const std::string& v) {
+    out.append(k);
+    out += ':';
+    out += v;
+    out += "\r\n";
+}
+
+std::string osName() {
+    utsname u{};
+    if (uname(&u) != 0) return "Linux";
+    return std::string(u.sysname) + " " + u.release + " " + u.machine;
+}
+
+std::string executablePath() {
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
+void infoServer(std::string& out, MiniRedisCore& core, std::string_view mode) {
+    std::int64_t now = wallMs();
+    std::int64_t uptime = (now - core.startedMs()) / 1000;
+    out += "# Server\r\n";
+    infoLine(out, "redis_version", "7.0.15");
+    infoLine(out, "redis_git_sha1", "00000000");
+    infoLine(out, "redis_git_dirty", "0");
+    infoLine(out, "redis_build_id", "5e1f1a5c6e5d2b7a");
+    infoLine(out, "redis_mode", std::string(mode));
+    infoLine(out, "os", osName());
+    infoLine(out, "arch_bits", "64");
+    infoLine(out, "monotonic_clock", "POSIX clock_gettime");
+    infoLine(out, "multiplexing_api", "epoll");
+    infoLine(out, "atomicvar_api", "c11-builtin");
+    infoLine(out, "gcc_version", "0.0.0");
+    infoLine(out, "process_id", std::to_string(getpid()));
+    infoLine(out, "process_supervised", "no");
+    infoLine(out, "run_id", core.runId());
+    infoLine(out, "tcp_port", std::to_string(core.port()));
+    infoLine(out, "server_time_usec", std::to_string(wallUs()));
+    infoLine(out, "uptime_in_seconds", std::to_string(uptime));
+    infoLine(out, "uptime_in_days", std::to_string(uptime / 86400));
+    infoLine(out, "hz", "10");
+    infoLine(out, "configured_hz", "10");
+    infoLine(out, "lru_clock", std::to_string((now / 1000) & ((1 << 24) - 1)));
+    infoLine(out, "executable", executablePath());
+    infoLine(out, "config_file", "");
+    infoLine(out, "io_threads_active", "0");
+}
+
+void infoClients(std::string& out, Server& server) {
+    auto st = server.stats();
+    std::size_t blocked = 0;
+    server.forEachPeer([&](Peer& p) { blocked += p.blocked ? 1 : 0; });
+    out += "# Clients\r\n";
+    infoLine(out, "connected_clients", std::to_string(st.connectedClients));
+    infoLine(out, "cluster_connections", "0");
+    infoLine(out, "maxclients", "10000");
+    infoLine(out, "client_recent_max_input_buffer", "20480");
+    infoLine(out, "client_recent_max_output_buffer", "0");
+    infoLine(out, "blocked_clients", std::to_string(blocked));
+    infoLine(out, "tracking_clients", "0");
+    infoLine(out, "clients_in_timeout_table", std::to_string(blocked));
+}
+
+void infoPersistence(std::string& out) {
+    out += "# Persistence\r\n";
+    for (const char* l :
+         {"loading:0", "async_loading:0", "current_cow_peak:0", "current_cow_size:0", "current_cow_size_age:0",
+          "current_fork_perc:0.00", "current_save_keys_processed:0", "current_save_keys_total:0",
+          "rdb_changes_since_last_save:0", "rdb_bgsave_in_progress:0", "rdb_last_save_time:0",
+          "rdb_last_bgsave_status:ok", "rdb_last_bgsave_time_sec:-1", "rdb_current_bgsave_time_sec:-1", "rdb_saves:0",
+          "rdb_last_cow_size:0", "rdb_last_load_keys_expired:0", "rdb_last_load_keys_loaded:0", "aof_enabled:0",
+          "aof_rewrite_in_progress:0", "aof_rewrite_scheduled:0", "aof_last_rewrite_time_sec:-1",
+          "aof_current_rewrite_time_sec:-1", "aof_last_bgrewrite_status:ok", "aof_rewrites:0",
+          "aof_rewrites_consecutive_failures:0", "aof_last_write_status:ok", "aof_last_cow_size:0",
+          "module_fork_in_progress:0", "module_fork_last_cow_size:0"}) {
+        out += l;
+        out += "\r\n";
+    }
+}
+
+void infoStats(std::string& out, Server& server, MiniRedisCore& core) {
+    auto st = server.stats();
+    out += "# Stats\r\n";
+    infoLine(out, "total_connections_received", std::to_string(st.connectionsReceived));
+    infoLine(out, "total_commands_processed", std::to_string(st.commandsProcessed));
+    infoLine(out, "instantaneous_ops_per_sec", "0");
+    infoLine(out, "rejected_connections", std::to_string(st.rejectedConnections));
+    infoLine(out, "sync_full", "0");
+    infoLine(out, "sync_partial_ok", "0");
+    infoLine(out, "sync_partial_err", "0");
+    infoLine(out, "expired_keys", std::to_string(core.expiredKeys()));
+    infoLine(out, "evicted_keys", "0");
+    infoLine(out, "keyspace_hits", "0");
+    infoLine(out, "keyspace_misses", "0");
+    infoLine(out, "pubsub_channels", std::to_string(server.activeChannels({}).size()));
+    infoLine(out, "pubsub_patterns", std::to_string(server.numPatterns()));
+    infoLine(out, "total_error_replies", "0");
+}
+
+void infoKeyspace(std::string& out, MiniRedisCore& core) {
+    out += "# Keyspace\r\n";
+    for (int i = 0; i < Keyspace::kDatabases; ++i) {
+        Db& d = core.db(i);
+        if (d.keys.empty()) continue;
+        infoLine(out, "db" + std::to_string(i),
+                 "keys=" + std::to_string(d.keys.size()) + ",expires=" + std::to_string(d.expiresCount()) +
+                     ",avg_ttl=0");
+    }
+}
+
+void info(Call& c) {
+    auto& core = MiniRedisCore::of(c);
+    // Sections in Redis's order; "default", "all" and "everything" pick all.
+    static const char* kOrder[] = {"server", "clients", "persistence", "stats", "replication", "keyspace"};
+    bool want[6] = {};
+    if (c.argc() == 1) {
+        for (bool& w : want) w = true;
+    }
+    for (std::size_t i = 1; i < c.argc(); ++i) {
+        if (c.is(i, "default") || c.is(i, "all") || c.is(i, "everything")) {
+            for (bool& w : want) w = true;
+            continue;
+        }
+        for (int s = 0; s < 6; ++s)
+            if (c.is(i, kOrder[s])) want[s] = true;
+    }
+    std::string out;
+    for (int s = 0; s < 6; ++s) {
+        if (!want[s]) continue;
+        if (!out.empty()) out += "\r\n";
+        switch (s) {
+        case 0: infoServer(out, core, "standalone"); break;
+        case 1: infoClients(out, c.server); break;
+        case 2: infoPersistence(out); break;
+        case 3: infoStats(out, c.server, core); break;
+        case 4: core.infoReplicationLocked(out); break;
+        case 5: infoKeyspace(out, core); break;
+        }
+    }
+    c.reply.verbatim(out);
+}
+
+void role(Call& c) { MiniRedisCore::of(c).roleReplyLocked(c.reply); }
+
+void replicaof(Call& c) {
+    auto& core = MiniRedisCore::of(c);
+    if (c.is(1, "no") && c.is(2, "one")) {
+        core.promote();
+        c.reply.ok();
+        return;
+    }
+    auto port = parseInt(c.arg(2));
+    if (!port || *port < 0 || *port > 65535) {
+        c.reply.error("ERR Invalid master port");
+        return;
+    }
+    if (!core.replicaOf(std::string(c.arg(1)), static_cast<int>(*port))) {
+        c.reply.simple("OK Already connected to specified master");
+        return;
+    }
+    c.reply.ok();
+}
+
+void timeCmd(Call& c) {
+    auto& core = MiniRedisCore::of(c);
+    std::int64_t us = wallUs() + (core.nowMs() - wallMs()) * 1000;
+    c.reply.array(2);
+    c.reply.bulk(std::to_string(us / 1000000));
+    c.reply.bulk(std::to_string(us % 1000000));
+}
+
+void wait(Call& c) {
+    long long num, timeout;
+    if (!argInt(c, 1, num)) return;
+    auto t = parseInt(c.arg(2));
+    if (!t) {
+        c.reply.error("ERR timeout is not an integer or out of range");
+        return;
+    }
+    timeout = *t;
+    if (timeout < 0) {
+        c.reply.error("ERR timeout is negative");
+        return;
+    }
+    MiniRedisCore::of(c).waitCommand(c, num, timeout);
+}
+
+// ---- COMMAND ----
+
+void docMap(Reply& r, const Command& cmd) {
+    bool subs = cmd.isContainer();
+    r.map(4 + (subs ? 1 : 0));
+    r.bulk("summary");
+    r.bulk(cmd.doc.summary);
+    r.bulk("since");
+    r.bulk(cmd.doc.since);
+    r.bulk("group");
+    r.bulk(cmd.doc.group);
+    r.bulk("complexity");
+    r.bulk(cmd.doc.complexity);
+    if (subs) {
+        r.bulk("subcommands");
+        r.map(cmd.subcommands.size());
+        for (auto& kv : cmd.subcommands) {
+            r.bulk(kv.second->name);
+            docMap(r, *kv.second);
+        }
+    }
+}
+
+void keyPositions(const Command& cmd, int& first, int& last, int& step) {
+    first = last = step = 0;
+    const std::string& g = cmd.doc.group;
+    const std::string& n = cmd.name;
+    if (g != "string" && g != "hash" && g != "generic") return;
+    if (n == "keys" || n == "scan" || n == "randomkey") return;
+    first = step = 1;
+    last = 1;
+    if (n == "del" || n == "unlink" || n == "exists" || n == "mget") last = -1;
+    if (n == "mset" || n == "msetnx") {
+        last = -1;
+        step = 2;
+    }
+    if (n == "rename" || n == "renamenx") last = 2;
+}
+
+void infoEntry(Reply& r, const Command& cmd) {
+    r.array(10);
+    r.bulk(cmd.name);
+    r.integer(cmd.arity);
+    std::vector<const char*> flags;
+    flags.push_back((cmd.flags & kCmdWrite) ? "write" : "readonly");
+    if (cmd.flags & kCmdFast) flags.push_back("fast");
+    if (cmd.flags & kCmdNoAuth) flags.push_back("no_auth");
+    if (cmd.flags & kCmdPubSub) flags.push_back("pubsub");
+    r.set(flags.size());
+    for (auto* f : flags) r.simple(f);
+    int first, last, step;
+    keyPositions(cmd, first, last, step);
+    r.integer(first);
+    r.integer(last);
+    r.integer(step);
+    r.set(1);
+    r.simple("@" + cmd.doc.group);
+    r.set(0);
+    r.emptyArray();
+    r.array(cmd.subcommands.size());
+    for (auto& kv : cmd.subcommands) infoEntry(r, *kv.second);
+}
+
+void commandAll(Call& c) {
+    const auto& all = c.server.table().all();
+    c.reply.array(all.size());
+    for (auto& kv : all) infoEntry(c.reply, *kv.second);
+}
+
+void commandCount(Call& c) { c.reply.integer(static_cast<long long>(c.server.table().all().size())); }
+
+void commandDocs(Call& c) {
+    const auto& table = c.server.table();
+    std::vector<const Command*> cmds;
+    if (c.argc() == 2) {
+        for (auto& kv : table.all()) cmds.push_back(kv.second.get());
+    } else {
+        for (std::size_t i = 2; i < c.argc(); ++i)
+            if (const Command* cmd = table.findFullName(c.arg(i))) cmds.push_back(cmd);
+    }
+    c.reply.map(cmds.size());
+    for (const Command* cmd : cmds) {
+        c.reply.bulk(cmd->name);
+        docMap(c.reply, *cmd);
+    }
+}
+
+void commandInfo(Call& c) {
+    const auto& table = c.server.table();
+    if (c.argc() == 2) {
+        commandAll(c);
+        return;
+    }
+    c.reply.array(c.argc() - 2);
+    for (std::size_t i = 2; i < c.argc(); ++i) {
+        if (const Command* cmd = table.findFullName(c.arg(i)))
+            infoEntry(c.reply, *cmd);
+        else
+            c.reply.nullArray();
+    }
+}
+
+void commandList(Call& c) {
+    const auto& all = c.server.table().all();
+    c.reply.array(all.size());
+    for (auto& kv : all) c.reply.bulk(kv.first);
+}
+
+// ---- CONFIG ----
+
+struct ConfigParam {
+    const char* name;
+    const char* alias;
+    enum Kind { Immutable, Number, Memory, YesNo, String } kind;
+};
+
+const ConfigParam kParams[] = {
+    {"databases", nullptr, ConfigParam::Immutable},
+    {"port", nullptr, ConfigParam::Immutable},
+    {"bind", nullptr, ConfigParam::Immutable},
+    {"cluster-enabled", nullptr, ConfigParam::Immutable},
+    {"maxmemory", nullptr, ConfigParam::Memory},
+    {"maxmemory-policy", nullptr, ConfigParam::String},
+    {"maxclients", nullptr, ConfigParam::Number},
+    {"timeout", nullptr, ConfigParam::Number},
+    {"tcp-keepalive", nullptr, ConfigParam::Number},
+    {"hz", nullptr, ConfigParam::Number},
+    {"save", nullptr, ConfigParam::String},
+    {"appendonly", nullptr, ConfigParam::YesNo},
+    {"appendfsync", nullptr, ConfigParam::String},
+    {"requirepass", nullptr, ConfigParam::String},
+    {"masterauth", nullptr, ConfigParam::String},
+    {"masteruser", nullptr, ConfigParam::String},
+    {"replica-priority", "slave-priority", ConfigParam::Number},
+    {"replica-read-only", "slave-read-only", ConfigParam::YesNo},
+    {"replica-serve-stale-data", "slave-serve-stale-data", ConfigParam::YesNo},
+    {"replica-announced", nullptr, ConfigParam::YesNo},
+    {"min-replicas-to-write", "min-slaves-to-write", ConfigParam::Number},
+    {"min-replicas-max-lag", "min-slaves-max-lag", ConfigParam::Number},
+    {"notify-keyspace-events", nullptr, ConfigParam::String},
+    {"proto-max-bulk-len", nullptr, ConfigParam::Memory},
+    {"lazyfree-lazy-user-del", nullptr, ConfigParam::YesNo},
+    {"client-output-buffer-limit", nullptr, ConfigParam::String},
+};
+
+std::string defaultValue(const std::string& name, MiniRedisCore& core) {
+    if (name == "databases") return "16";
+    if (name == "port") return std::to_string(core.port());
+    if (name == "bind") return core.host();
+    if (name == "maxmemory" || name == "timeout" || name == "min-replicas-to-write") return "0";
+    if (name == "maxmemory-policy") return "noeviction";
+    if (name == "maxclients") return "10000";
+    if (name == "tcp-keepalive") return "300";
+    if (name == "hz") return "10";
+    if (name == "appendfsync") return "everysec";
+    if (name == "replica-priority") return std::to_string(core.replicaPriorityLocked());
+    if (name == "replica-read-only" || name == "replica-serve-stale-data" || name == "replica-announced")
+        return "yes";
+    if (name == "appendonly" || name == "cluster-enabled" || name == "lazyfree-lazy-user-del") return "no";
+    if (name == "min-replicas-max-lag") return "10";
+    if (name == "proto-max-bulk-len") return "536870912";
+    if (name == "client-output-buffer-limit")
+        return "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+    return "";
+}
+
+std::string configValue(const ConfigParam& p, MiniRedisCore& core) {
+    auto& cfg = core.configLocked();
+    auto it = cfg.find(p.name);
+    if (it != cfg.end()) return it->second;
+    return defaultValue(p.name, core);
+}
+
+void configGet(Call& c) {
+    auto& core = MiniRedisCore::of(c);
+    std::vector<std::pair<std::string, std::string>> out;
+    auto seen = [&out](const std::string& n) {
+        for (auto& kv : out)
+            if (kv.first == n) return true;
+        return false;
+    };
+    for (std::size_t i = 2; i < c.argc(); ++i) {
+        for (auto& p : kParams) {
+            for (const char* n : {p.name, p.alias}) {
+                if (!n || seen(n) || !globMatch(c.arg(i), n, true)) continue;
+                out.emplace_back(n, configValue(p, core));
+            }
+        }
+    }
+    c.reply.map(out.size());
+    for (auto& kv : out) {
+        c.reply.bulk(kv.first);
+        c.reply.bulk(kv.second);
+    }
+}
+
+void configSet(Call& c) {
+    if (c.argc() % 2 == 1) {
+        c.reply.error(wrongArity("config|set"));
+        return;
+    }
+    auto& core = MiniRedisCore::of(c);
+    std::vector<std::pair<const ConfigParam*, std::string>> changes;
+    for (std::size_t i = 2; i < c.argc(); i += 2) {
+        const ConfigParam* param = nullptr;
+        for (auto& p : kParams)
+            if (iequals(c.arg(i), p.name) || (p.alias && iequals(c.arg(i), p.alias))) param = &p;
+        std::string arg(c.arg(i));
+        auto fail = [&](const std::string& why) {
+            c.reply.error("ERR CONFIG SET failed (possibly related to argument '" + arg + "') - " + why);
+        };
+        if (!param) {
+            c.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '" + arg + "'");
+            return;
+        }
+        for (auto& ch : changes)
+            if (ch.first == param) return fail("duplicate parameter");
+        std::string value(c.arg(i + 1));
+        switch (param->kind) {
+        case ConfigParam::Immutable: return fail("can't set immutable config");
+        case ConfigParam::Number:
+            if (!parseInt(value)) return fail("argument couldn't be parsed into an integer");
+            break;
+        case ConfigParam::Memory:
+            if (!parseInt(value)) return fail("argument must be a memory value");
+            break;
+        case ConfigParam::YesNo:
+            if (!iequals(value, "yes") && !iequals(value, "no")) return fail("argument must be 'yes' or 'no'");
+            value = toLower(value);
+            break;
+        case ConfigParam::String: break;
+        }
+        changes.emplace_back(param, value);
+    }
+    for (auto& ch : changes) {
+        std::string name = ch.first->name;
+        core.configLocked()[name] = ch.second;
+        if (name == "replica-priority") core.setReplicaPriorityLocked(static_cast<int>(*parseInt(ch.second)));
+        if (name == "requirepass") c.server.setDefaultPassword(ch.second);
+    }
+    c.reply.ok();
+}
+
+void configResetStat(Call& c) { c.reply.ok(); }
+void configRewrite(Call& c) { c.reply.error("ERR The server is running without a config file"); }
+
+}  // namespace
+
+void registerServerCommands(CommandTable& t) {
+    t.add("info", -1, 0, info, {"Returns information and statistics about the server.", "1.0.0", "server", "O(1)"});
+    t.add("role", 1, kCmdFast, role, {"Returns the replication role.", "2.8.12", "server", "O(1)"});
+    t.add("replicaof", 3, kCmdNoLock | kCmdAdmin, replicaof, {"Configures a server as replica of another, or promotes it to a master.", "5.0.0", "server", "O(1)"});
+    t.add("slaveof", 3, kCmdNoLock | kCmdAdmin, replicaof, {"Sets a Redis server as a replica of another, or promotes it to being a master.", "1.0.0", "server", "O(1)"});
+    t.add("time", 1, kCmdFast, timeCmd, {"Returns the server time.", "2.6.0", "server", "O(1)"});
+    t.add("wait", 3, 0, wait, {"Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.", "3.0.0", "generic", "O(1)"});
+    t.add("command", -1, kCmdNoLock, commandAll, {"Returns detailed information about all commands.", "2.8.13", "server", "O(N)"});
+    t.addSub("command", "count", 2, kCmdNoLock, commandCount, {"Returns a count of commands.", "2.8.13", "server", "O(1)"});
+    t.addSub("command", "docs", -2, kCmdNoLock, commandDocs, {"Returns documentary information about one, multiple or all commands.", "7.0.0", "server", "O(N)"});
+    t.addSub("command", "info", -2, kCmdNoLock, commandInfo, {"Returns information about one, multiple or all commands.", "2.8.13", "server", "O(N)"});
+    t.addSub("command", "list", -2, kCmdNoLock, commandList, {"Returns a list of command names.", "7.0.0", "server", "O(N)"});
+    t.add("config", -2, 0, nullptr, {"A container for server configuration commands.", "2.0.0", "server", "Depends on subcommand."});
+    t.addSub("config", "get", -3, kCmdAdmin, configGet, {"Returns the effective values of configuration parameters.", "2.0.0", "server", "O(N)"});
+    t.addSub("config", "set", -4, kCmdAdmin, configSet, {"Sets configuration parameters in-flight.", "2.0.0", "server", "O(N)"});
+    t.addSub("config", "resetstat", 2, kCmdAdmin, configResetStat, {"Resets the server's statistics.", "2.0.0", "server", "O(1)"});
+    t.addSub("config", "rewrite", 2, kCmdAdmin, configRewrite, {"Persists the effective configuration to file.", "2.8.0", "server", "O(1)"});
+}
+
+}  // namespace sentinelpool::testing::detail

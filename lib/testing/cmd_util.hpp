@@ -1,0 +1,41 @@
+#pragma once
+// Helpers shared by MiniRedis's data command groups (loop thread, data lock
+// held, as in every handler).
+
+#include <string>
+#include <string_view>
+
+#include "mini_redis_core.hpp"
+#include "util.hpp"
+
+namespace sentinelpool::testing::detail {
+
+// The live value at key in the caller's database. Replies WRONGTYPE and
+// returns false when it holds another type; `out` is null when missing.
+inline bool lookupTyped(Call& c, std::string_view key, ValueType type, Value*& out) {
+    out = MiniRedisCore::of(c).lookup(c.peer.db, key);
+    if (out && out->type != type) {
+        c.reply.error(err::kWrongType);
+        return false;
+    }
+    return true;
+}
+
+// Argument i as a long long, or the given error reply.
+inline bool argInt(Call& c, std::size_t i, long long& out, const char* error = err::kNotInt) {
+    auto v = parseInt(c.arg(i));
+    if (!v) {
+        c.reply.error(error);
+        return false;
+    }
+    out = *v;
+    return true;
+}
+
+inline Db& callerDb(Call& c) { return MiniRedisCore::of(c).db(c.peer.db); }
+
+inline std::string invalidExpire(std::string_view command) {
+    return "ERR invalid expire time in '" + std::string(command) + "' command";
+}
+
+}  // namespace sentinelpool::testing::detail

@@ -1,0 +1,186 @@
+#pragma once
+// The inside of a MiniRedis: its server, its data under one mutex, and its
+// replication links. The public MiniRedis is a handle on this; command
+// groups (cmd_*.cpp) and the embedded Sentinel use it directly.
+//
+// Locking: mu() guards the data, the replication state and the config.
+// Commands run with it held (execute()); direct-access calls take it from
+// test threads. Never wait for a loop (Server::runSync) while holding it.
+// Lock order between instances: a replica's mu, then its master's mu, never
+// the reverse; cross-instance work is posted to the other loop instead.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyspace.hpp"
+#include "server.hpp"
+#include "sentinelpool/testing/mini_redis.hpp"
+#include "util.hpp"
+
+namespace sentinelpool::testing::detail {
+
+class MiniRedisCore;
+
+// One master -> replica link. Shared by both ends; the generation tells a
+// replica's current link from one it has abandoned.
+struct ReplicaLink {
+    std::weak_ptr<MiniRedisCore> replica;
+    std::weak_ptr<MiniRedisCore> master;
+    std::uint64_t generation = 0;
+    std::string ip;
+    int port = 0;
+    std::atomic<std::int64_t> ackOffset{0};  // what the replica applied
+    std::atomic<bool> wantAck{false};        // the master has WAIT callers
+};
+
+// The command table of MiniRedis, built once per process.
+const CommandTable& miniRedisCommands();
+
+// Command groups, one file each.
+void registerConnectionCommands(CommandTable& t, bool sentinel);
+void registerPubSubCommands(CommandTable& t, bool sentinel);
+void registerKeyCommands(CommandTable& t);
+void registerStringCommands(CommandTable& t);
+void registerHashCommands(CommandTable& t);
+void registerServerCommands(CommandTable& t);
+
+class MiniRedisCore final : public ServerApp, public std::enable_shared_from_this<MiniRedisCore> {
+public:
+    explicit MiniRedisCore(MiniRedisOptions options);
+    ~MiniRedisCore() override;
+
+    static MiniRedisCore& of(Call& call) { return static_cast<MiniRedisCore&>(call.server.app()); }
+
+    // ---- lifecycle (any thread) ----
+    void start();
+    void stop();
+    Server& server() { return server_; }
+    const Server& server() const { return server_; }
+    std::string host() const { return options_.host; }
+    int port() const { return server_.port(); }
+    std::string runId() const;
+    std::int64_t startedMs() const { return startedMs_.load(); }
+
+    // ---- ServerApp (loop thread) ----
+    std::string precheck(Peer& p, const Command& cmd) override;
+    void execute(Call& call) override;
+    std::string_view role() const override;
+    void onPeerClosed(Peer& p) override;
+    void onStop() override;
+
+    // ---- data: the caller holds mu() ----
+    std::mutex& mu() const { return mu_; }
+    Keyspace& keyspace() { return data_; }
+    Db& db(int index) { return data_.dbs[index]; }
+    std::int64_t nowMs() const { return wallMs() + clockOffsetMs_.load(); }
+    void fastForwardClock(std::int64_t ms) { clockOffsetMs_.fetch_add(ms); }
+    // The live value at key, or nullptr. An expired key is deleted and the
+    // deletion replicated on a master; a replica only hides it (its master
+    // sends the DEL), and commands from the master link still see it.
+    Value* lookup(int db, std::string_view key);
+    // Deletes every expired key of every database (masters only).
+    void expireNowLocked();
+    std::uint64_t expiredKeys() const { return expiredKeys_; }
+
+    // Replication of the command being executed (loop thread, in execute()):
+    // touch() replicates it as sent, emit() replicates these commands
+    // instead (deterministic forms: absolute expiry times, final values).
+    void touch() { dirty_ = true; }
+    void emit(std::vector<std::string> argv) {
+        dirty_ = true;
+        emits_.push_back(std::move(argv));
+    }
+    // Replicates a write made outside a command (direct access).
+    void propagateLocked(int db, std::vector<std::string> argv);
+
+    // ---- replication state: the caller holds mu() ----
+    bool isReplicaLocked() const { return isReplica_; }
+    void infoReplicationLocked(std::string& out) const;
+    void roleReplyLocked(Reply& r) const;
+    int replicaPriorityLocked() const { return replicaPriority_; }
+    void setReplicaPriorityLocked(int p) { replicaPriority_ = p; }
+    std::map<std::string, std::string>& configLocked() { return config_; }
+
+    // ---- replication (any thread; take the locks themselves) ----
+    // False: already a replica of host:port ("+OK Already connected...").
+    bool replicaOf(const std::string& host, int port);
+    void promote();
+    ReplicationState replicationState() const;
+    bool waitForSync(std::int64_t timeoutMs) const;
+    // From the registry: an instance started at the address this replica
+    // waits for.
+    void masterAvailable(std::uint64_t generation);
+
+    // The database MiniRedis's direct-access calls use (MiniRedis::select).
+    std::atomic<int> directDb{0};
+
+    // WAIT numreplicas timeout (loop thread, in execute()).
+    void waitCommand(Call& call, long long numReplicas, long long timeoutMs);
+
+private:
+    bool attach(const std::shared_ptr<MiniRedisCore>& replica, std::uint64_t generation);
+    void detach(const ReplicaLink* link);
+    void connectToMaster(std::uint64_t generation);
+    void applySnapshot(std::uint64_t generation, const std::shared_ptr<ReplicaLink>& link, Keyspace&& snapshot,
+                       std::int64_t offset, const std::string& replId);
+    void applyCommand(std::uint64_t generation, int db, const std::vector<std::string>& argv, std::int64_t offset);
+    void linkDown(std::uint64_t generation);
+    void ackToMasterLocked();
+    std::size_t countAckedLocked(std::int64_t offset) const;
+    void checkWaiters();
+    void finishWait(std::uint64_t peerId, bool timedOut);
+    void scheduleActiveExpire();
+
+    MiniRedisOptions options_;
+    mutable std::mutex mu_;
+    mutable std::condition_variable syncCv_;
+    Keyspace data_;
+    std::atomic<std::int64_t> clockOffsetMs_{0};
+    std::atomic<std::int64_t> startedMs_{0};
+    std::uint64_t expiredKeys_ = 0;
+    std::map<std::string, std::string> config_;
+
+    // Replication, guarded by mu_.
+    bool running_ = false;
+    bool acceptingReplicas_ = false;
+    std::string runId_;
+    std::string replId_, replId2_;
+    std::int64_t replOffset_ = 0;
+    std::int64_t secondReplOffset_ = -1;
+    int lastPropagatedDb_ = -1;
+    std::vector<std::shared_ptr<ReplicaLink>> replicas_;  // as a master
+    bool isReplica_ = false;                              // as a replica:
+    std::atomic<bool> replicaFlag_{false};                // isReplica_, lock-free
+    std::string masterHost_;
+    int masterPort_ = 0;
+    bool linkUp_ = false;
+    std::int64_t linkDownSinceMs_ = -1;
+    std::int64_t lastIoMs_ = 0;
+    std::uint64_t linkGen_ = 0;
+    std::shared_ptr<ReplicaLink> upstream_;
+    int replicaPriority_ = 100;
+
+    // Loop-thread state of the command being executed.
+    bool dirty_ = false;
+    bool applying_ = false;  // the command comes from the master link
+    std::vector<std::vector<std::string>> emits_;
+    std::unique_ptr<Peer> masterPeer_;  // pseudo-client of the master link
+    struct Waiter {
+        std::uint64_t peerId;
+        std::int64_t offset;
+        long long numReplicas;
+        std::uint64_t timer;
+    };
+    std::vector<Waiter> waiters_;
+
+    Server server_;  // last: its loop runs code that uses the members above
+};
+
+}  // namespace sentinelpool::testing::detail
