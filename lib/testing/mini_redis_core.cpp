@@ -55,11 +55,15 @@ MiniRedisCore::MiniRedisCore(MiniRedisOptions options)
 MiniRedisCore::~MiniRedisCore() { stop(); }
 
 std::string MiniRedisCore::runId() const {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<std::mutex> lk(runIdMu_);
     return runId_;
 }
 
 void MiniRedisCore::start() {
+    {
+        std::lock_guard<std::mutex> lk(runIdMu_);
+        runId_ = randomHexId();  // a restarted server is a new process
+    }
     server_.start(options_.host, options_.port);
     // Later restarts reuse the port the kernel picked.
     options_.port = server_.port();
@@ -70,7 +74,6 @@ void MiniRedisCore::start() {
         std::lock_guard<std::mutex> lk(mu_);
         running_ = true;
         acceptingReplicas_ = true;
-        runId_ = randomHexId();
         replica = isReplica_;
         gen = isReplica_ ? ++linkGen_ : 0;
     }

@@ -147,10 +147,11 @@ private:
     std::uint64_t expiredKeys_ = 0;
     std::map<std::string, std::string> config_;
 
+    mutable std::mutex runIdMu_;  // a leaf lock: runId() is read under mu_ too
+    std::string runId_;
     // Replication, guarded by mu_.
     bool running_ = false;
     bool acceptingReplicas_ = false;
-    std::string runId_;
     std::string replId_, replId2_;
     std::int64_t replOffset_ = 0;
     std::int64_t secondReplOffset_ = -1;
