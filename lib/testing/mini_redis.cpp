@@ -201,7 +201,10 @@ void MiniRedis::requireAuth(const std::string& user, const std::string& pass) { 
 void MiniRedis::replicaOf(const MiniRedis& master) { core_->replicaOf(master.host(), master.port()); }
 void MiniRedis::replicaOf(const std::string& host, int port) { core_->replicaOf(host, port); }
 void MiniRedis::promote() { core_->promote(); }
-ReplicationState MiniRedis::replication() const { return core_->replicationState(); }
+ReplicationState MiniRedis::replication() const {
+    core_->server().runSync([] {});  // a barrier: queued replication work runs first
+    return core_->replicationState();
+}
 bool MiniRedis::waitForSync(std::chrono::milliseconds timeout) const { return core_->waitForSync(timeout.count()); }
 
 void MiniRedis::setReplicaPriority(int priority) {
@@ -218,6 +221,10 @@ void MiniRedis::resume() {
     core_->server().setErrorReply("");
     core_->server().setHang(false);
     core_->server().setRefuse(false);
+}
+
+bool MiniRedis::waitForClients(std::size_t n, std::chrono::milliseconds timeout) const {
+    return core_->server().waitForClients(n, timeout.count());
 }
 
 MiniRedisStats MiniRedis::stats() const {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <chrono>
 #include <future>
 #include <stdexcept>
 
@@ -254,7 +255,7 @@ void Server::onConnection(uv_stream_t* listener, int status) {
     uv_read_start(reinterpret_cast<uv_stream_t*>(&p->tcp), &Server::onAlloc, &Server::onRead);
     s->peers_.emplace(p->id, std::move(peer));
     s->connectionsReceived_.fetch_add(1);
-    s->connectedClients_.fetch_add(1);
+    s->clientsChanged(+1);
 }
 
 void Server::onAlloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) {
@@ -398,7 +399,10 @@ void Server::flush(Peer& p) {
     int n = uv_try_write(reinterpret_cast<uv_stream_t*>(&p.tcp), &buf, 1);
     if (n == static_cast<int>(p.out.size())) {
         p.out.clear();
-        if (p.closeAfterReply) closePeer(p);
+        if (p.closeAfterReply)
+            closePeer(p);
+        else
+            resumeReading(p);
         return;
     }
     if (n < 0 && n != UV_EAGAIN) {
@@ -427,12 +431,17 @@ void Server::onWrite(uv_write_t* req, int status) {
         s->closePeer(*p);
         return;
     }
-    if (p->readPaused && p->out.size() < kOutputHighWater / 2) {
-        p->readPaused = false;
-        uv_read_start(reinterpret_cast<uv_stream_t*>(&p->tcp), &Server::onAlloc, &Server::onRead);
-        s->processInput(*p);
-    }
+    s->resumeReading(*p);
     s->flush(*p);
+}
+
+// A client paused for not reading its replies goes on once they drained,
+// whether they left through uv_try_write or a completed uv_write.
+void Server::resumeReading(Peer& p) {
+    if (!p.readPaused || p.out.size() + p.inflight.size() >= kOutputHighWater / 2) return;
+    p.readPaused = false;
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&p.tcp), &Server::onAlloc, &Server::onRead);
+    processInput(p);
 }
 
 void Server::closePeer(Peer& p) {
@@ -444,10 +453,11 @@ void Server::closePeer(Peer& p) {
         dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), &p), dirty_.end());
         p.dirty = false;
     }
-    connectedClients_.fetch_sub(1);
     uv_close(reinterpret_cast<uv_handle_t*>(&p.tcp), [](uv_handle_t* h) {
         Peer* peer = static_cast<Peer*>(h->data);
-        peer->server->peers_.erase(peer->id);
+        Server* s = peer->server;
+        s->peers_.erase(peer->id);
+        s->clientsChanged(-1);  // once the socket is really closed
     });
 }
 
@@ -544,6 +554,21 @@ bool Server::checkPassword(const std::string& user, const std::string& pass) con
 bool Server::defaultUserHasPassword() const {
     std::lock_guard<std::mutex> lk(authMu_);
     return defaultHasPass_ || !users_.empty();
+}
+
+void Server::clientsChanged(long delta) {
+    std::lock_guard<std::mutex> lk(clientsMu_);
+    if (delta > 0)
+        connectedClients_.fetch_add(static_cast<std::uint64_t>(delta));
+    else
+        connectedClients_.fetch_sub(static_cast<std::uint64_t>(-delta));
+    clientsCv_.notify_all();
+}
+
+bool Server::waitForClients(std::size_t n, std::int64_t timeoutMs) const {
+    std::unique_lock<std::mutex> lk(clientsMu_);
+    return clientsCv_.wait_for(lk, std::chrono::milliseconds(timeoutMs),
+                               [&] { return connectedClients_.load() == n; });
 }
 
 ServerStats Server::stats() const {

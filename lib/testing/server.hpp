@@ -141,6 +141,9 @@ public:
     bool authRequiredFor(const Peer& p) const { return authRequired_.load() && !p.authenticated; }
 
     ServerStats stats() const;
+    // Blocks until exactly n clients are connected (any thread, never the
+    // loop thread). False on timeout.
+    bool waitForClients(std::size_t n, std::int64_t timeoutMs) const;
     // Calls of one command on this server (any thread).
     std::uint64_t commandCalls(const Command& cmd) const { return calls_[cmd.id].load(); }
     std::uint64_t nextClientId() { return nextClientId_.fetch_add(1); }
@@ -188,6 +191,7 @@ private:
     bool bindListener(std::string& error);
     void closeListener();
     void processInput(Peer& p);
+    void resumeReading(Peer& p);
     void dispatch(Peer& p);
     void flush(Peer& p);
     void runTasks();
@@ -236,6 +240,9 @@ private:
     std::map<std::string, std::string> users_;
     std::atomic<bool> authRequired_{false};
 
+    mutable std::mutex clientsMu_;  // with clientsCv_: waitForClients
+    mutable std::condition_variable clientsCv_;
+    void clientsChanged(long delta);
     std::unique_ptr<std::atomic<std::uint64_t>[]> calls_;
     std::atomic<std::uint64_t> nextClientId_{3};
     std::atomic<std::uint64_t> connectionsReceived_{0};

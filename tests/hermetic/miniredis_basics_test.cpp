@@ -37,7 +37,7 @@ TEST_CASE("a closed MiniRedis refuses connections and comes back on the same por
     m.set("k", "v");
     m.close();
     CHECK_FALSE(m.running());
-    CHECK_THROWS(RawClient(port));
+    CHECK_THROWS(RawClient{port});
     m.close();  // idempotent
     m.start();
     CHECK(m.port() == port);

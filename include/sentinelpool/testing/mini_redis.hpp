@@ -135,6 +135,8 @@ public:
     void replicaOf(const std::string& host, int port);
     // REPLICAOF NO ONE: becomes a master, keeping its data.
     void promote();
+    // Reflects everything already sent to this instance (it runs after the
+    // work queued on its loop), e.g. a link loss from a master's close().
     ReplicationState replication() const;
     // Blocks until this replica's link is up and it applied everything its
     // master had written when the call started. False on timeout or if this
@@ -158,6 +160,9 @@ public:
 
     // ---- counters ----
     MiniRedisStats stats() const;
+    // Blocks until exactly n clients are connected: a test can wait for its
+    // code to connect, or for a disconnect to be seen. False on timeout.
+    bool waitForClients(std::size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
     // How many times a command ran ("get", "client|setname").
     std::uint64_t commandCalls(const std::string& name) const;
 
