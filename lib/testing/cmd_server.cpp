@@ -5,6 +5,7 @@
 
 #include <climits>
 #include <cstdio>
+#include <vector>
 
 #include "cmd_util.hpp"
 
@@ -31,9 +32,12 @@ std::string executablePath() {
     return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
 }
 
-void infoServer(std::string& out, MiniRedisCore& core, std::string_view mode) {
+}  // namespace
+
+void appendInfoServer(std::string& out, const std::string& runId, int port, std::int64_t startedMs,
+                      std::string_view mode) {
     std::int64_t now = wallMs();
-    std::int64_t uptime = (now - core.startedMs()) / 1000;
+    std::int64_t uptime = (now - startedMs) / 1000;
     out += "# Server\r\n";
     infoLine(out, "redis_version", "7.0.15");
     infoLine(out, "redis_git_sha1", "00000000");
@@ -48,8 +52,8 @@ void infoServer(std::string& out, MiniRedisCore& core, std::string_view mode) {
     infoLine(out, "gcc_version", "0.0.0");
     infoLine(out, "process_id", std::to_string(getpid()));
     infoLine(out, "process_supervised", "no");
-    infoLine(out, "run_id", core.runId());
-    infoLine(out, "tcp_port", std::to_string(core.port()));
+    infoLine(out, "run_id", runId);
+    infoLine(out, "tcp_port", std::to_string(port));
     infoLine(out, "server_time_usec", std::to_string(wallUs()));
     infoLine(out, "uptime_in_seconds", std::to_string(uptime));
     infoLine(out, "uptime_in_days", std::to_string(uptime / 86400));
@@ -61,7 +65,7 @@ void infoServer(std::string& out, MiniRedisCore& core, std::string_view mode) {
     infoLine(out, "io_threads_active", "0");
 }
 
-void infoClients(std::string& out, Server& server) {
+void appendInfoClients(std::string& out, Server& server) {
     auto st = server.stats();
     std::size_t blocked = 0;
     server.forEachPeer([&](Peer& p) { blocked += p.blocked ? 1 : 0; });
@@ -75,6 +79,8 @@ void infoClients(std::string& out, Server& server) {
     infoLine(out, "tracking_clients", "0");
     infoLine(out, "clients_in_timeout_table", std::to_string(blocked));
 }
+
+namespace {
 
 void infoPersistence(std::string& out) {
     out += "# Persistence\r\n";
@@ -123,36 +129,44 @@ void infoKeyspace(std::string& out, MiniRedisCore& core) {
     }
 }
 
-void info(Call& c) {
-    auto& core = MiniRedisCore::of(c);
-    // Sections in Redis's order; "default", "all" and "everything" pick all.
+}  // namespace
+
+// INFO's text for the given sections (empty: the default ones), in Redis's
+// order. The caller holds the data lock, on the loop thread.
+std::string infoText(MiniRedisCore& core, Server& server, const std::vector<std::string_view>& sections) {
     static const char* kOrder[] = {"server", "clients", "persistence", "stats", "replication", "keyspace"};
     bool want[6] = {};
-    if (c.argc() == 1) {
+    if (sections.empty())
         for (bool& w : want) w = true;
-    }
-    for (std::size_t i = 1; i < c.argc(); ++i) {
-        if (c.is(i, "default") || c.is(i, "all") || c.is(i, "everything")) {
+    for (auto sec : sections) {
+        if (iequals(sec, "default") || iequals(sec, "all") || iequals(sec, "everything")) {
             for (bool& w : want) w = true;
             continue;
         }
-        for (int s = 0; s < 6; ++s)
-            if (c.is(i, kOrder[s])) want[s] = true;
+        for (int i = 0; i < 6; ++i)
+            if (iequals(sec, kOrder[i])) want[i] = true;
     }
     std::string out;
-    for (int s = 0; s < 6; ++s) {
-        if (!want[s]) continue;
+    for (int i = 0; i < 6; ++i) {
+        if (!want[i]) continue;
         if (!out.empty()) out += "\r\n";
-        switch (s) {
-        case 0: infoServer(out, core, "standalone"); break;
-        case 1: infoClients(out, c.server); break;
+        switch (i) {
+        case 0: appendInfoServer(out, core.runId(), core.port(), core.startedMs(), "standalone"); break;
+        case 1: appendInfoClients(out, server); break;
         case 2: infoPersistence(out); break;
-        case 3: infoStats(out, c.server, core); break;
+        case 3: infoStats(out, server, core); break;
         case 4: core.infoReplicationLocked(out); break;
         case 5: infoKeyspace(out, core); break;
         }
     }
-    c.reply.verbatim(out);
+    return out;
+}
+
+namespace {
+
+void info(Call& c) {
+    std::vector<std::string_view> sections(c.argv.begin() + 1, c.argv.end());
+    c.reply.verbatim(infoText(MiniRedisCore::of(c), c.server, sections));
 }
 
 void role(Call& c) { MiniRedisCore::of(c).roleReplyLocked(c.reply); }
@@ -298,7 +312,7 @@ void commandInfo(Call& c) {
         if (const Command* cmd = table.findFullName(c.arg(i)))
             infoEntry(c.reply, *cmd);
         else
-            c.reply.nullArray();
+            c.reply.null();  // "$-1" / "_", as Redis
     }
 }
 
@@ -455,16 +469,20 @@ void registerServerCommands(CommandTable& t) {
     t.add("slaveof", 3, kCmdNoLock | kCmdAdmin, replicaof, {"Sets a Redis server as a replica of another, or promotes it to being a master.", "1.0.0", "server", "O(1)"});
     t.add("time", 1, kCmdFast, timeCmd, {"Returns the server time.", "2.6.0", "server", "O(1)"});
     t.add("wait", 3, 0, wait, {"Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.", "3.0.0", "generic", "O(1)"});
-    t.add("command", -1, kCmdNoLock, commandAll, {"Returns detailed information about all commands.", "2.8.13", "server", "O(N)"});
-    t.addSub("command", "count", 2, kCmdNoLock, commandCount, {"Returns a count of commands.", "2.8.13", "server", "O(1)"});
-    t.addSub("command", "docs", -2, kCmdNoLock, commandDocs, {"Returns documentary information about one, multiple or all commands.", "7.0.0", "server", "O(N)"});
-    t.addSub("command", "info", -2, kCmdNoLock, commandInfo, {"Returns information about one, multiple or all commands.", "2.8.13", "server", "O(N)"});
-    t.addSub("command", "list", -2, kCmdNoLock, commandList, {"Returns a list of command names.", "7.0.0", "server", "O(N)"});
+    registerCommandCommand(t);
     t.add("config", -2, 0, nullptr, {"A container for server configuration commands.", "2.0.0", "server", "Depends on subcommand."});
     t.addSub("config", "get", -3, kCmdAdmin, configGet, {"Returns the effective values of configuration parameters.", "2.0.0", "server", "O(N)"});
     t.addSub("config", "set", -4, kCmdAdmin, configSet, {"Sets configuration parameters in-flight.", "2.0.0", "server", "O(N)"});
     t.addSub("config", "resetstat", 2, kCmdAdmin, configResetStat, {"Resets the server's statistics.", "2.0.0", "server", "O(1)"});
     t.addSub("config", "rewrite", 2, kCmdAdmin, configRewrite, {"Persists the effective configuration to file.", "2.8.0", "server", "O(1)"});
+}
+
+void registerCommandCommand(CommandTable& t) {
+    t.add("command", -1, kCmdNoLock, commandAll, {"Returns detailed information about all commands.", "2.8.13", "server", "O(N)"});
+    t.addSub("command", "count", 2, kCmdNoLock, commandCount, {"Returns a count of commands.", "2.8.13", "server", "O(1)"});
+    t.addSub("command", "docs", -2, kCmdNoLock, commandDocs, {"Returns documentary information about one, multiple or all commands.", "7.0.0", "server", "O(N)"});
+    t.addSub("command", "info", -2, kCmdNoLock, commandInfo, {"Returns information about one, multiple or all commands.", "2.8.13", "server", "O(N)"});
+    t.addSub("command", "list", -2, kCmdNoLock, commandList, {"Returns a list of command names.", "7.0.0", "server", "O(N)"});
 }
 
 }  // namespace sentinelpool::testing::detail

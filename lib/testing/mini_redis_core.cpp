@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "registry.hpp"
+#include "state_signal.hpp"
 
 namespace sentinelpool::testing::detail {
 
@@ -81,6 +82,7 @@ void MiniRedisCore::start() {
     Registry::instance().add(options_.host, options_.port, self);
     if (replica) connectToMaster(gen);
     server_.post([this] { scheduleActiveExpire(); });
+    StateSignal::instance().notify();
 }
 
 void MiniRedisCore::stop() {
@@ -109,6 +111,7 @@ void MiniRedisCore::stop() {
     if (up)
         if (auto m = up->master.lock()) m->detach(up.get());
     server_.stop();
+    StateSignal::instance().notify();
 }
 
 void MiniRedisCore::onStop() {
@@ -340,6 +343,7 @@ bool MiniRedisCore::replicaOf(const std::string& host, int port) {
     if (old)
         if (auto m = old->master.lock()) m->detach(old.get());
     if (running) connectToMaster(gen);
+    StateSignal::instance().notify();
     return true;
 }
 
@@ -364,6 +368,7 @@ void MiniRedisCore::promote() {
     Registry::instance().cancelWaits(this);
     if (old)
         if (auto m = old->master.lock()) m->detach(old.get());
+    StateSignal::instance().notify();
 }
 
 void MiniRedisCore::masterAvailable(std::uint64_t generation) {
@@ -424,6 +429,7 @@ void MiniRedisCore::applySnapshot(std::uint64_t generation, const std::shared_pt
     }
     ackToMasterLocked();
     syncCv_.notify_all();
+    StateSignal::instance().notify();
 }
 
 void MiniRedisCore::applyCommand(std::uint64_t generation, int db, const std::vector<std::string>& argv,
@@ -469,6 +475,7 @@ void MiniRedisCore::linkDown(std::uint64_t generation) {
         upstream_.reset();
         syncCv_.notify_all();
     }
+    StateSignal::instance().notify();
     // Wait for an instance at the master's address (it may come back).
     connectToMaster(generation);
 }

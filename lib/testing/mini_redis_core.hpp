@@ -50,6 +50,14 @@ void registerKeyCommands(CommandTable& t);
 void registerStringCommands(CommandTable& t);
 void registerHashCommands(CommandTable& t);
 void registerServerCommands(CommandTable& t);
+void registerCommandCommand(CommandTable& t);  // COMMAND and its sub-commands
+
+// INFO building blocks shared with MiniSentinel (loop thread).
+void appendInfoServer(std::string& out, const std::string& runId, int port, std::int64_t startedMs,
+                      std::string_view mode);
+void appendInfoClients(std::string& out, Server& server);
+// MiniRedis's INFO text; the caller holds core.mu(), on core's loop thread.
+std::string infoText(MiniRedisCore& core, Server& server, const std::vector<std::string_view>& sections);
 
 class MiniRedisCore final : public ServerApp, public std::enable_shared_from_this<MiniRedisCore> {
 public:
@@ -114,6 +122,10 @@ public:
     void promote();
     ReplicationState replicationState() const;
     bool waitForSync(std::int64_t timeoutMs) const;
+    int replicaPriority() const {
+        std::lock_guard<std::mutex> lk(mu_);
+        return replicaPriority_;
+    }
     // From the registry: an instance started at the address this replica
     // waits for.
     void masterAvailable(std::uint64_t generation);

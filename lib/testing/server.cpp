@@ -515,6 +515,16 @@ void Server::setRefuse(bool on) {
     if (!error.empty()) throw std::runtime_error(error);
 }
 
+std::string Server::errorReply() const {
+    std::lock_guard<std::mutex> lk(errorMu_);
+    return errorReply_;
+}
+
+void Server::killFromLoop() {
+    closeListener();
+    for (auto& kv : peers_) closePeer(*kv.second);
+}
+
 void Server::setErrorReply(std::string msg) {
     std::lock_guard<std::mutex> lk(errorMu_);
     errorReply_ = std::move(msg);

@@ -128,6 +128,7 @@ public:
     void setRefuse(bool on);              // close the listening socket
     void setErrorReply(std::string msg);  // every command answers -msg
     bool hung() const { return hang_.load(); }
+    std::string errorReply() const;
     bool refusing() const { return refuse_.load(); }
     // Closes matching client connections now; returns how many (any thread).
     std::size_t closeClients(ClientType type);
@@ -159,6 +160,9 @@ public:
         for (auto& kv : peers_) f(*kv.second);
     }
     void closePeer(Peer& p);
+    // The process "dies" without the thread ending (loop thread): listener
+    // and every connection closed. stop() still has to be called.
+    void killFromLoop();
     void markDirty(Peer& p);
     // Resumes processing a peer's buffered input (after WAIT or a fault).
     void unblock(Peer& p);
