@@ -112,7 +112,16 @@ void Cluster::restart(MiniSentinel& sentinel) {
 }
 
 MiniRedis& Cluster::waitForFailover(std::chrono::milliseconds timeout) {
-    std::string from = lastKilled_;
+    if (lastKilled_.empty()) throw std::logic_error("Cluster::waitForFailover: no failover() or killMaster() yet; name the old master");
+    return waitForFailoverFrom(lastKilled_, timeout);
+}
+
+MiniRedis& Cluster::waitForFailover(const MiniRedis& from, std::chrono::milliseconds timeout) {
+    lastKilled_ = from.addr();
+    return waitForFailoverFrom(lastKilled_, timeout);
+}
+
+MiniRedis& Cluster::waitForFailoverFrom(const std::string& from, std::chrono::milliseconds timeout) {
     MiniRedis* found = nullptr;
     bool ok = StateSignal::instance().waitUntil(
         [&] {

@@ -322,6 +322,13 @@ void MiniRedisCore::finishWait(std::uint64_t peerId, bool timedOut) {
 // Replication: replica side
 
 bool MiniRedisCore::replicaOf(const std::string& host, int port) {
+    // Like the command, it runs on this instance's loop: after the writes its
+    // master already sent it, as a real replica handles its input in order.
+    if (server_.running() && !server_.onLoopThread()) {
+        bool changed = false;
+        server_.runSync([&] { changed = replicaOf(host, port); });
+        return changed;
+    }
     std::shared_ptr<ReplicaLink> old;
     std::uint64_t gen;
     bool running;
@@ -348,6 +355,10 @@ bool MiniRedisCore::replicaOf(const std::string& host, int port) {
 }
 
 void MiniRedisCore::promote() {
+    if (server_.running() && !server_.onLoopThread()) {  // see replicaOf()
+        server_.runSync([this] { promote(); });
+        return;
+    }
     std::shared_ptr<ReplicaLink> old;
     {
         std::lock_guard<std::mutex> lk(mu_);

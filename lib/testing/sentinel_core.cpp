@@ -207,7 +207,7 @@ void SentinelCore::publishEvent(const std::string& channel, const std::string& p
         if (drop->second > 0) --drop->second;
         return;  // lost on this Sentinel
     }
-    events_.push_back({channel, payload});
+    events_.push_back({channel, payload, std::chrono::steady_clock::now()});
     auto delay = delays_.find(channel);
     if (delay != delays_.end() && delay->second > 0) {
         server_.setTimeout(static_cast<std::uint64_t>(delay->second), [this, channel, payload] {
@@ -430,7 +430,10 @@ void SentinelCore::checkNode(MasterView& m, NodeView& n, std::int64_t now) {
         }
     }
     if (tilt_) return;
-    bool down = now - n.lastOkMs > m.downAfterMs;
+    // As Redis: a master that keeps claiming to be a replica counts as down.
+    bool down = now - n.lastOkMs > m.downAfterMs ||
+                (n.isMaster && !n.reportsMaster &&
+                 now - n.roleReportedMs > m.downAfterMs + 2 * options_.timing.checkPeriod.count());
     if (down && !n.sdown) {
         n.sdown = true;
         n.sdownSinceMs = now;
@@ -501,8 +504,12 @@ void SentinelCore::checkOdown(MasterView& m, std::int64_t now) {
 void SentinelCore::checkReplicaRoles(MasterView& m, std::int64_t now) {
     if (m.state != FailoverState::None || m.node.sdown || !m.node.reportsMaster) return;
     std::int64_t helloPeriod = static_cast<std::int64_t>(kHelloEvery) * options_.timing.checkPeriod.count();
-    std::int64_t convertWait =
-        std::max<std::int64_t>(options_.timing.convertOldMaster.count(), options_.timing.othersSwitch.count() + 2 * helloPeriod);
+    // Long enough for a leader's announcement to arrive first (a real
+    // Sentinel waits 8 s), so a freshly promoted replica is never demoted.
+    const SentinelTiming& t = options_.timing;
+    std::int64_t convertWait = std::max<std::int64_t>(
+        t.convertOldMaster.count(),
+        t.promotion.count() + t.promotionReported.count() + t.othersSwitch.count() + 2 * helloPeriod);
     std::int64_t fixWait = std::max<std::int64_t>(convertWait, m.failoverTimeoutMs);
     for (auto& r : m.replicas) {
         if (r.sdown || r.disconnected || now - r.lastOkMs > 0) continue;

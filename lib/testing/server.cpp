@@ -8,6 +8,7 @@
 #include <future>
 #include <stdexcept>
 
+#include "state_signal.hpp"
 #include "util.hpp"
 
 namespace sentinelpool::testing::detail {
@@ -573,6 +574,7 @@ void Server::clientsChanged(long delta) {
     else
         connectedClients_.fetch_sub(static_cast<std::uint64_t>(-delta));
     clientsCv_.notify_all();
+    StateSignal::instance().notify();
 }
 
 bool Server::waitForClients(std::size_t n, std::int64_t timeoutMs) const {

@@ -31,3 +31,13 @@ bool StateSignal::waitUntil(const std::function<bool()>& done, std::chrono::mill
 }
 
 }  // namespace sentinelpool::testing::detail
+
+#include "sentinelpool/testing/wait.hpp"
+
+namespace sentinelpool::testing {
+
+bool waitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+    return detail::StateSignal::instance().waitUntil(condition, timeout);
+}
+
+}  // namespace sentinelpool::testing

@@ -19,6 +19,7 @@
 
 #include "sentinelpool/testing/mini_redis.hpp"
 #include "sentinelpool/testing/mini_sentinel.hpp"
+#include "sentinelpool/testing/wait.hpp"
 
 namespace sentinelpool::testing {
 
@@ -76,6 +77,8 @@ public:
     // +switch-master) and names one same master, other than the one of the
     // last failover() or killMaster(), and that master accepts writes.
     MiniRedis& waitForFailover(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    // The same, away from `from` (e.g. a master the test made hang).
+    MiniRedis& waitForFailover(const MiniRedis& from, std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Waits until every running Sentinel names `expected`, it is a master,
     // and every other running node is its replica with the link up.
     bool waitForAgreement(const MiniRedis& expected, std::chrono::milliseconds timeout = std::chrono::seconds(10));
@@ -85,6 +88,7 @@ public:
 
 private:
     MiniRedis* nodeAt(const std::string& addr);
+    MiniRedis& waitForFailoverFrom(const std::string& from, std::chrono::milliseconds timeout);
     ClusterOptions options_;
     std::vector<std::unique_ptr<MiniRedis>> nodes_;
     std::vector<std::unique_ptr<MiniSentinel>> sentinels_;

@@ -55,6 +55,9 @@ struct SentinelTiming {
     // +promoted-slave -> +failover-end and +switch-master on the leader. Real: ~1100 ms.
     std::chrono::milliseconds leaderSwitch{0};
     // A master left over from a failover (still running, or back) -> +convert-to-slave. Real: ~10 s.
+    // Never less than the time a leader needs to announce a promotion
+    // (promotion + promotionReported + othersSwitch + two hello periods), so
+    // a Sentinel never demotes a replica that was just promoted.
     std::chrono::milliseconds convertOldMaster{0};
     // Between Sentinels seeing odown, lower run ids start their election first
     // (this much apart per rank), so elections do not split. Real: random up to 1 s.
@@ -76,6 +79,7 @@ struct MiniSentinelOptions {
 struct SentinelEvent {
     std::string channel;  // "+switch-master"
     std::string payload;  // "mymaster 127.0.0.1 16700 127.0.0.1 16701"
+    std::chrono::steady_clock::time_point at;  // when it was published
 };
 
 class MiniSentinel {
