@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "mini_redis_core.hpp"
+#include "sentinel_core.hpp"
 #include "state_signal.hpp"
 
 namespace sentinelpool::testing {
@@ -161,6 +162,26 @@ bool Cluster::waitForAgreement(const MiniRedis& expected, std::chrono::milliseco
                 if (n.get() == &expected || !n->running()) continue;
                 auto st = n->replication();
                 if (!st.isReplica || !st.linkUp || st.masterPort != expected.port()) return false;
+            }
+            // ...and every Sentinel's own view has caught up: not in a
+            // failover, each running replica seen as a healthy replica.
+            for (auto& s : sentinels_) {
+                if (!s->running()) continue;
+                bool ok = true;
+                auto& core = s->core();
+                core.server().runSync([&] {
+                    auto* m = core.master(options_.name);
+                    if (!m || m->state != detail::FailoverState::None) {
+                        ok = false;
+                        return;
+                    }
+                    for (auto& n : nodes_) {
+                        if (n.get() == &expected || !n->running()) continue;
+                        auto* r = m->replica(n->addr());
+                        if (!r || r->reportsMaster || r->sdown || !r->linkUp) ok = false;
+                    }
+                });
+                if (!ok) return false;
             }
             return true;
         },

@@ -373,11 +373,7 @@ void SentinelCore::checkMaster(MasterView& m, std::int64_t now) {
         if (m.odownSeenMs < 0) m.odownSeenMs = now;
         // Lower run ids go first, so Sentinels that saw odown together do
         // not split the vote.
-        std::int64_t rank = 0;
-        for (auto& p : m.peers)
-            if (p.runId < runId_ && !p.sdown) ++rank;
-        if (now >= m.nextFailoverAllowedMs && now - m.odownSeenMs >= rank * options_.timing.electionStagger.count())
-            startFailover(m, false, now);
+        if (now >= m.nextFailoverAllowedMs && now - m.odownSeenMs >= staggerMs(m)) startFailover(m, false, now);
     } else if (!m.odown) {
         m.odownSeenMs = -1;
     }

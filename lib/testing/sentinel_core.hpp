@@ -219,6 +219,9 @@ private:
     void abortFailover(MasterView& m, const char* why);
     NodeView* selectReplica(MasterView& m);
     void voteFor(MasterView& m, const std::string& candidate, std::uint64_t epoch);
+    // This Sentinel's place among the live ones (by run id) times the
+    // election stagger: when two would try at once, the lower goes first.
+    std::int64_t staggerMs(const MasterView& m) const;
     std::string electedLeader(MasterView& m, std::uint64_t epoch, int& votes);
     void bumpEpoch(std::uint64_t epoch, const MasterView& m);
 

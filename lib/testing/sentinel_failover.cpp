@@ -19,6 +19,13 @@ void SentinelCore::bumpEpoch(std::uint64_t epoch, const MasterView&) {
     publishEvent("+new-epoch", std::to_string(currentEpoch_));
 }
 
+std::int64_t SentinelCore::staggerMs(const MasterView& m) const {
+    std::int64_t rank = 0;
+    for (auto& p : m.peers)
+        if (p.runId < runId_ && !p.sdown) ++rank;
+    return rank * options_.timing.electionStagger.count();
+}
+
 // Redis's sentinelVoteLeader: one vote per epoch, for the first asker.
 void SentinelCore::voteFor(MasterView& m, const std::string& candidate, std::uint64_t epoch) {
     bumpEpoch(epoch, m);
@@ -28,7 +35,7 @@ void SentinelCore::voteFor(MasterView& m, const std::string& candidate, std::uin
         publishEvent("+vote-for-leader", candidate + " " + std::to_string(m.leaderEpoch));
         // Having voted for someone else, do not start a failover of our own
         // for a while: as Redis, twice the failover timeout.
-        if (candidate != runId_) m.nextFailoverAllowedMs = wallMs() + 2 * m.failoverTimeoutMs;
+        if (candidate != runId_) m.nextFailoverAllowedMs = wallMs() + 2 * m.failoverTimeoutMs + staggerMs(m);
     }
 }
 
@@ -65,7 +72,7 @@ void SentinelCore::startFailover(MasterView& m, bool forced, std::int64_t now) {
     m.forced = forced;
     m.failoverEpoch = ++currentEpoch_;
     m.stateSinceMs = m.failoverStartMs = now;
-    m.nextFailoverAllowedMs = now + 2 * m.failoverTimeoutMs;
+    m.nextFailoverAllowedMs = now + 2 * m.failoverTimeoutMs + staggerMs(m);
     m.promoted.clear();
     for (auto& r : m.replicas) r.promoted = r.reconfSent = r.reconfInprog = r.reconfDone = false;
     publishEvent("+new-epoch", std::to_string(currentEpoch_));

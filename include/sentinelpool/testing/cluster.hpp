@@ -80,7 +80,8 @@ public:
     // The same, away from `from` (e.g. a master the test made hang).
     MiniRedis& waitForFailover(const MiniRedis& from, std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Waits until every running Sentinel names `expected`, it is a master,
-    // and every other running node is its replica with the link up.
+    // every other running node is its replica with the link up, and every
+    // Sentinel sees them so (ready for the next failover).
     bool waitForAgreement(const MiniRedis& expected, std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Waits until every running Sentinel knows every other running node
     // and Sentinel (a freshly built cluster, after a restart).
