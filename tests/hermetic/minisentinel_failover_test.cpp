@@ -236,6 +236,7 @@ TEST_CASE("an automatic failover: +sdown on each, +odown with the quorum, an ele
         roleChanges += static_cast<int>(std::count(ev.begin(), ev.end(), "+role-change " + inst("slave", old, newAddr) + " new reported role is slave"));
     }
     CHECK(converts == 1);
+    CHECK(roleChanges >= 2);  // the others see it turn into a replica
 }
 
 TEST_CASE("stretched timing keeps the real order: writes accepted, others switch, the leader last") {
