@@ -36,7 +36,10 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
         if (!options_.password.empty()) s->set(options_.name, "auth-pass", options_.password);
         sentinels_.push_back(std::move(s));
     }
-    if (!waitForHealthy(std::chrono::seconds(10))) throw std::runtime_error("Cluster: did not become healthy");
+    // Ready: every Sentinel knows every node and Sentinel, and sees each
+    // replica linked to the master.
+    if (!waitForHealthy(std::chrono::seconds(10)) || !waitForAgreement(*nodes_[0], std::chrono::seconds(10)))
+        throw std::runtime_error("Cluster: did not become healthy");
 }
 
 Cluster::~Cluster() {

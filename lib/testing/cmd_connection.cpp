@@ -142,8 +142,12 @@ void echo(Call& c) { c.reply.bulk(c.arg(1)); }
 
 void select(Call& c) {
     auto id = parseInt(c.arg(1));
-    if (!id || *id < INT32_MIN || *id > INT32_MAX) {
+    if (!id) {
         c.reply.error(err::kNotInt);
+        return;
+    }
+    if (*id < INT32_MIN || *id > INT32_MAX) {  // Redis's getIntFromObjectOrReply
+        c.reply.error("ERR value is out of range, value must between -2147483648 and 2147483647");
         return;
     }
     if (*id < 0 || *id >= Keyspace::kDatabases) {
@@ -172,7 +176,9 @@ void resetCmd(Call& c) {
 
 // ---- CLIENT ----
 
-std::string clientLine(Server& server, const Peer& p) {
+// argvMem: the bytes of the arguments of the command the client is running
+// (Redis's argv-mem): only the caller's is not 0.
+std::string clientLine(Server& server, const Peer& p, std::size_t argvMem = 0) {
     std::int64_t now = wallMs();
     std::string flags = p.subscriptions() ? "P" : "N";
     std::string line;
@@ -190,7 +196,8 @@ std::string clientLine(Server& server, const Peer& p) {
     line += " psub=" + std::to_string(p.patterns.size());
     line += " ssub=0 multi=-1";
     line += " qbuf=" + std::to_string(p.parser.pending());
-    line += " qbuf-free=20474 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384";
+    line += " qbuf-free=20474 argv-mem=" + std::to_string(argvMem);
+    line += " multi-mem=0 rbs=16384 rbp=16384";
     line += " obl=" + std::to_string(p.out.size());
     line += " oll=0 omem=0 tot-mem=" + std::to_string(20480 + p.out.capacity());
     line += p.writing ? " events=rw" : " events=r";
@@ -199,6 +206,12 @@ std::string clientLine(Server& server, const Peer& p) {
     line += " redir=-1 resp=" + std::to_string(p.proto());
     (void)server;
     return line;
+}
+
+std::size_t argvBytes(const Call& c) {
+    std::size_t n = 0;
+    for (auto a : c.argv) n += a.size();
+    return n;
 }
 
 enum class TypeFilter { All, Normal, PubSub, Replica, Master, Invalid };
@@ -223,6 +236,7 @@ bool typeMatches(TypeFilter t, const Peer& p) {
 void clientList(Call& c) {
     TypeFilter type = TypeFilter::All;
     std::vector<std::uint64_t> ids;
+    bool byId = false;
     if (c.argc() == 4 && c.is(2, "type")) {
         type = typeByName(c.arg(3));
         if (type == TypeFilter::Invalid) {
@@ -230,13 +244,14 @@ void clientList(Call& c) {
             return;
         }
     } else if (c.argc() > 3 && c.is(2, "id")) {
+        byId = true;
         for (std::size_t j = 3; j < c.argc(); ++j) {
             auto id = parseInt(c.arg(j));
-            if (!id || *id < 1) {
+            if (!id) {  // 0 and negative ids are valid, they match nobody
                 c.reply.error("ERR Invalid client ID");
                 return;
             }
-            ids.push_back(static_cast<std::uint64_t>(*id));
+            if (*id > 0) ids.push_back(static_cast<std::uint64_t>(*id));
         }
     } else if (c.argc() != 2) {
         c.reply.error(err::kSyntax);
@@ -245,17 +260,18 @@ void clientList(Call& c) {
     std::string out;
     c.server.forEachPeer([&](Peer& p) {
         if (p.closing || !typeMatches(type, p)) return;
-        if (!ids.empty() && std::find(ids.begin(), ids.end(), p.id) == ids.end()) return;
-        out += clientLine(c.server, p);
+        if (byId && std::find(ids.begin(), ids.end(), p.id) == ids.end()) return;
+        out += clientLine(c.server, p, &p == &c.peer ? argvBytes(c) : 0);
         out += '\n';
     });
     c.reply.verbatim(out);
 }
 
-void clientInfo(Call& c) { c.reply.verbatim(clientLine(c.server, c.peer) + "\n"); }
+void clientInfo(Call& c) { c.reply.verbatim(clientLine(c.server, c.peer, argvBytes(c)) + "\n"); }
 
 void clientKill(Call& c) {
-    std::string addr, laddr;
+    std::string addr, laddr, user;
+    bool byUser = false;
     std::uint64_t id = 0;
     TypeFilter type = TypeFilter::All;
     bool skipme = true;
@@ -284,7 +300,12 @@ void clientKill(Call& c) {
             } else if (c.is(i, "laddr") && more) {
                 laddr = std::string(c.arg(i + 1));
             } else if (c.is(i, "user") && more) {
-                // Only users that AUTHenticated are known here.
+                user = std::string(c.arg(i + 1));
+                if (!c.server.userExists(user)) {
+                    c.reply.error("ERR No such user '" + user + "'");
+                    return;
+                }
+                byUser = true;
             } else if (c.is(i, "skipme") && more) {
                 if (c.is(i + 1, "yes"))
                     skipme = true;
@@ -308,6 +329,7 @@ void clientKill(Call& c) {
         if (id && p.id != id) return;
         if (!addr.empty() && p.addr != addr) return;
         if (!laddr.empty() && p.laddr != laddr) return;
+        if (byUser && p.user != user) return;
         if (!typeMatches(type, p)) return;
         if (&p == &c.peer) {
             if (skipme) return;

@@ -176,6 +176,10 @@ void hincrbyfloat(Call& c) {
         c.reply.error(err::kNotFloat);
         return;
     }
+    if (std::isinf(*by)) {
+        c.reply.error("ERR value is NaN or Infinity");
+        return;
+    }
     Value* v = hashForWrite(c, c.arg(1));
     if (!v) return;
     long double cur = 0;
@@ -202,11 +206,16 @@ void hincrbyfloat(Call& c) {
 // A hash fits in one HSCAN reply (Redis does the same for small hashes),
 // so the cursor is always 0 after the first call.
 void hscan(Call& c) {
-    std::string cur(c.arg(2));
-    char* end = nullptr;
-    std::strtoull(cur.c_str(), &end, 10);
-    if (cur.empty() || *end != '\0') {
-        c.reply.error("ERR invalid cursor");
+    unsigned long long cursor;
+    if (!parseScanCursor(c, 2, cursor)) return;
+    // Redis looks the key up before it reads the options: a missing key
+    // answers an empty page whatever they are.
+    Value* v;
+    if (!lookupTyped(c, c.arg(1), ValueType::Hash, v)) return;
+    if (!v) {
+        c.reply.array(2);
+        c.reply.bulk("0");
+        c.reply.emptyArray();
         return;
     }
     std::string_view match;
@@ -226,12 +235,9 @@ void hscan(Call& c) {
             return;
         }
     }
-    Value* v;
-    if (!lookupTyped(c, c.arg(1), ValueType::Hash, v)) return;
     std::vector<const std::pair<std::string, std::string>*> items;
-    if (v)
-        for (auto& kv : v->hash.items())
-            if (match.empty() || globMatch(match, kv.first)) items.push_back(&kv);
+    for (auto& kv : v->hash.items())
+        if (match.empty() || globMatch(match, kv.first)) items.push_back(&kv);
     c.reply.array(2);
     c.reply.bulk("0");
     c.reply.array(items.size() * 2);
@@ -253,17 +259,23 @@ void hrandfield(Call& c) {
         c.reply.bulk(v->hash.items()[rng() % v->hash.size()].first);
         return;
     }
+    // Redis's order: the count's range, the syntax, the WITHVALUES range
+    // (count*2 replies must not overflow), then the key.
     long long count;
     if (!argInt(c, 2, count)) return;
+    if (count == LLONG_MIN) {
+        c.reply.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+        return;
+    }
     bool withValues = false;
     if (c.argc() == 4 && c.is(3, "withvalues")) {
         withValues = true;
+        if (count < -(LLONG_MAX / 2) || count > LLONG_MAX / 2) {
+            c.reply.error("ERR value is out of range");
+            return;
+        }
     } else if (c.argc() > 3) {
         c.reply.error(err::kSyntax);
-        return;
-    }
-    if (count == LLONG_MIN) {
-        c.reply.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
         return;
     }
     Value* v;

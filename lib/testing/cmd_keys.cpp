@@ -3,10 +3,7 @@
 // RENAMENX RANDOMKEY DBSIZE FLUSHDB FLUSHALL.
 
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
 #include <climits>
-#include <cstdlib>
 #include <random>
 
 #include "cmd_util.hpp"
@@ -119,8 +116,8 @@ void ttlGeneric(Call& c, bool ms, bool absolute) {
         c.reply.integer(-1);
         return;
     }
-    if (absolute) {
-        c.reply.integer(ms ? v->expireAtMs : v->expireAtMs / 1000);
+    if (absolute) {  // rounded to the nearest second, as Redis does
+        c.reply.integer(ms ? v->expireAtMs : (v->expireAtMs + 500) / 1000);
         return;
     }
     long long ttl = std::max<long long>(0, v->expireAtMs - core.nowMs());
@@ -165,22 +162,9 @@ void keys(Call& c) {
     for (auto& k : names) c.reply.bulk(k);
 }
 
-// Redis parses cursors with strtoul: "-1" wraps, spaces and junk do not.
-bool parseCursor(Call& c, std::size_t i, unsigned long long& out) {
-    std::string s(c.arg(i));
-    char* end = nullptr;
-    errno = 0;
-    out = std::strtoull(s.c_str(), &end, 10);
-    if (s.empty() || std::isspace(static_cast<unsigned char>(s[0])) || *end != '\0' || errno == ERANGE) {
-        c.reply.error("ERR invalid cursor");
-        return false;
-    }
-    return true;
-}
-
 void scan(Call& c) {
     unsigned long long cursor;
-    if (!parseCursor(c, 1, cursor)) return;
+    if (!parseScanCursor(c, 1, cursor)) return;
     std::string_view match;
     std::string_view typeName;
     long long count = 10;

@@ -81,7 +81,8 @@ void publish(Call& c) {
 
 void pubsubChannels(Call& c) {
     if (c.argc() > 3) {
-        c.reply.error(wrongArity("pubsub|channels"));
+        c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(c.arg(1)) +
+                      "'. Try PUBSUB HELP.");
         return;
     }
     auto channels = c.server.activeChannels(c.argc() == 3 ? c.arg(2) : std::string_view());

@@ -3,8 +3,11 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 #include "cmd_util.hpp"
@@ -323,38 +326,48 @@ void commandList(Call& c) {
 }
 
 // ---- CONFIG ----
+// Names, aliases, types and bounds of Redis 7.0's config.c for the
+// parameters MiniRedis knows; CONFIG SET validates in Redis's two phases
+// (every name first, then every value) and reports Redis's texts.
 
 struct ConfigParam {
     const char* name;
     const char* alias;
-    enum Kind { Immutable, Number, Memory, YesNo, String } kind;
+    enum Kind { Immutable, Int, UInt, Memory, YesNo, Enum, String } kind;
+    long long min = 0;
+    unsigned long long max = 0;
+    const char* choices = nullptr;  // Enum: Redis's list, in its order
 };
+
+constexpr long long kIntMax = 2147483647LL;
 
 const ConfigParam kParams[] = {
     {"databases", nullptr, ConfigParam::Immutable},
-    {"port", nullptr, ConfigParam::Immutable},
+    {"port", nullptr, ConfigParam::Immutable},  // Redis can re-bind; MiniRedis keeps its port
     {"bind", nullptr, ConfigParam::Immutable},
     {"cluster-enabled", nullptr, ConfigParam::Immutable},
-    {"maxmemory", nullptr, ConfigParam::Memory},
-    {"maxmemory-policy", nullptr, ConfigParam::String},
-    {"maxclients", nullptr, ConfigParam::Number},
-    {"timeout", nullptr, ConfigParam::Number},
-    {"tcp-keepalive", nullptr, ConfigParam::Number},
-    {"hz", nullptr, ConfigParam::Number},
+    {"maxmemory", nullptr, ConfigParam::Memory, 0, ULLONG_MAX},
+    {"maxmemory-policy", nullptr, ConfigParam::Enum, 0, 0,
+     "volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, "
+     "noeviction"},
+    {"maxclients", nullptr, ConfigParam::UInt, 1, 4294967295ULL},
+    {"timeout", nullptr, ConfigParam::UInt, 0, kIntMax},
+    {"tcp-keepalive", nullptr, ConfigParam::Int, 0, kIntMax},
+    {"hz", nullptr, ConfigParam::Int, 0, kIntMax},
     {"save", nullptr, ConfigParam::String},
     {"appendonly", nullptr, ConfigParam::YesNo},
-    {"appendfsync", nullptr, ConfigParam::String},
+    {"appendfsync", nullptr, ConfigParam::Enum, 0, 0, "everysec, always, no"},
     {"requirepass", nullptr, ConfigParam::String},
     {"masterauth", nullptr, ConfigParam::String},
     {"masteruser", nullptr, ConfigParam::String},
-    {"replica-priority", "slave-priority", ConfigParam::Number},
+    {"replica-priority", "slave-priority", ConfigParam::Int, 0, kIntMax},
     {"replica-read-only", "slave-read-only", ConfigParam::YesNo},
     {"replica-serve-stale-data", "slave-serve-stale-data", ConfigParam::YesNo},
     {"replica-announced", nullptr, ConfigParam::YesNo},
-    {"min-replicas-to-write", "min-slaves-to-write", ConfigParam::Number},
-    {"min-replicas-max-lag", "min-slaves-max-lag", ConfigParam::Number},
+    {"min-replicas-to-write", "min-slaves-to-write", ConfigParam::Int, 0, kIntMax},
+    {"min-replicas-max-lag", "min-slaves-max-lag", ConfigParam::Int, 0, kIntMax},
     {"notify-keyspace-events", nullptr, ConfigParam::String},
-    {"proto-max-bulk-len", nullptr, ConfigParam::Memory},
+    {"proto-max-bulk-len", nullptr, ConfigParam::Memory, 1024 * 1024, LLONG_MAX},
     {"lazyfree-lazy-user-del", nullptr, ConfigParam::YesNo},
     {"client-output-buffer-limit", nullptr, ConfigParam::String},
 };
@@ -387,18 +400,135 @@ std::string configValue(const ConfigParam& p, MiniRedisCore& core) {
     return defaultValue(p.name, core);
 }
 
+// An entry of Redis's config table: a parameter under its name or its alias.
+struct ConfigEntry {
+    const ConfigParam* param = nullptr;
+    const char* name = nullptr;
+    bool operator==(const ConfigEntry& o) const { return param == o.param && name == o.name; }
+};
+
+ConfigEntry findConfig(std::string_view name) {
+    for (auto& p : kParams) {
+        if (iequals(name, p.name)) return {&p, p.name};
+        if (p.alias && iequals(name, p.alias)) return {&p, p.alias};
+    }
+    return {};
+}
+
+// Redis's memtoull: digits and an optional unit (b k kb m mb g gb, any
+// case); no sign; an overflow wraps, as it does in Redis 7.0.
+bool parseMemory(const std::string& s, unsigned long long& out) {
+    if (!s.empty() && s[0] == '-') return false;
+    std::size_t u = 0;
+    while (u < s.size() && std::isdigit(static_cast<unsigned char>(s[u]))) ++u;
+    std::string unit = toLower(s.substr(u));
+    unsigned long long mul;
+    if (unit.empty() || unit == "b")
+        mul = 1;
+    else if (unit == "k")
+        mul = 1000;
+    else if (unit == "kb")
+        mul = 1024;
+    else if (unit == "m")
+        mul = 1000 * 1000;
+    else if (unit == "mb")
+        mul = 1024 * 1024;
+    else if (unit == "g")
+        mul = 1000ULL * 1000 * 1000;
+    else if (unit == "gb")
+        mul = 1024ULL * 1024 * 1024;
+    else
+        return false;
+    if (u >= 128) return false;
+    unsigned long long v = std::strtoull(s.substr(0, u).c_str(), nullptr, 10);  // ERANGE: ULLONG_MAX, as Redis
+    out = v * mul;
+    return true;
+}
+
+// The value to store for `value`, or the reason Redis gives for refusing it.
+bool validateConfig(const ConfigParam& p, const std::string& value, std::string& stored, std::string& why) {
+    switch (p.kind) {
+    case ConfigParam::Immutable: why = "can't set immutable config"; return false;
+    case ConfigParam::String: stored = value; return true;
+    case ConfigParam::YesNo:
+        if (!iequals(value, "yes") && !iequals(value, "no")) {
+            why = "argument must be 'yes' or 'no'";
+            return false;
+        }
+        stored = toLower(value);
+        return true;
+    case ConfigParam::Enum: {
+        std::string_view list = p.choices;
+        for (std::size_t pos = 0; pos <= list.size();) {
+            std::size_t comma = list.find(", ", pos);
+            std::string_view choice = list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+            if (iequals(value, choice)) {
+                stored = std::string(choice);
+                return true;
+            }
+            if (comma == std::string_view::npos) break;
+            pos = comma + 2;
+        }
+        why = std::string("argument(s) must be one of the following: ") + p.choices;
+        return false;
+    }
+    case ConfigParam::Int:
+    case ConfigParam::UInt:
+    case ConfigParam::Memory: {
+        long long ll;
+        if (p.kind == ConfigParam::Memory) {
+            unsigned long long ull;
+            if (!parseMemory(value, ull)) {
+                why = "argument must be a memory value";
+                return false;
+            }
+            ll = static_cast<long long>(ull);
+        } else {
+            auto v = parseInt(value);
+            if (!v) {
+                why = "argument couldn't be parsed into an integer";
+                return false;
+            }
+            ll = *v;
+        }
+        // Unsigned types compare as unsigned (-1 is far above the bound).
+        bool isUnsigned = p.kind == ConfigParam::UInt || (p.kind == ConfigParam::Memory && p.max == ULLONG_MAX);
+        bool inRange = isUnsigned ? static_cast<unsigned long long>(ll) >= static_cast<unsigned long long>(p.min) &&
+                                        static_cast<unsigned long long>(ll) <= p.max
+                                  : ll >= p.min && ll <= static_cast<long long>(p.max);
+        if (!inRange) {
+            why = "argument must be between " + std::to_string(p.min) + " and " + std::to_string(p.max) + " inclusive";
+            return false;
+        }
+        stored = isUnsigned ? std::to_string(static_cast<unsigned long long>(ll)) : std::to_string(ll);
+        if (std::string(p.name) == "hz") stored = std::to_string(std::clamp(ll, 1LL, 500LL));  // Redis caps hz
+        return true;
+    }
+    }
+    return false;
+}
+
 void configGet(Call& c) {
     auto& core = MiniRedisCore::of(c);
+    // Redis's `matches` dict: keys compared without case. A plain name comes
+    // back as the client spelled it, a pattern's matches as Redis names them.
     std::vector<std::pair<std::string, std::string>> out;
-    auto seen = [&out](const std::string& n) {
+    auto seen = [&out](std::string_view n) {
         for (auto& kv : out)
-            if (kv.first == n) return true;
+            if (iequals(kv.first, n)) return true;
         return false;
     };
     for (std::size_t i = 2; i < c.argc(); ++i) {
+        std::string_view arg = c.arg(i);
+        std::string_view cstr = arg.substr(0, arg.find('\0'));
+        if (cstr.find_first_of("[*?") == std::string_view::npos) {
+            ConfigEntry e = findConfig(arg);
+            if (e.param && !seen(arg)) out.emplace_back(std::string(arg), configValue(*e.param, core));
+            continue;
+        }
         for (auto& p : kParams) {
             for (const char* n : {p.name, p.alias}) {
-                if (!n || seen(n) || !globMatch(c.arg(i), n, true)) continue;
+                if (!n || seen(n) || !globMatch(arg, n, true)) continue;
                 out.emplace_back(n, configValue(p, core));
             }
         }
@@ -412,47 +542,45 @@ void configGet(Call& c) {
 
 void configSet(Call& c) {
     if (c.argc() % 2 == 1) {
-        c.reply.error(wrongArity("config|set"));
+        c.reply.error(err::kSyntax);
         return;
     }
     auto& core = MiniRedisCore::of(c);
-    std::vector<std::pair<const ConfigParam*, std::string>> changes;
+    // Phase 1, the names: the first unknown, immutable or repeated one fails.
+    std::vector<ConfigEntry> entries;
     for (std::size_t i = 2; i < c.argc(); i += 2) {
-        const ConfigParam* param = nullptr;
-        for (auto& p : kParams)
-            if (iequals(c.arg(i), p.name) || (p.alias && iequals(c.arg(i), p.alias))) param = &p;
         std::string arg(c.arg(i));
-        auto fail = [&](const std::string& why) {
-            c.reply.error("ERR CONFIG SET failed (possibly related to argument '" + arg + "') - " + why);
-        };
-        if (!param) {
+        ConfigEntry e = findConfig(arg);
+        if (!e.param) {
             c.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '" + arg + "'");
             return;
         }
-        for (auto& ch : changes)
-            if (ch.first == param) return fail("duplicate parameter");
-        std::string value(c.arg(i + 1));
-        switch (param->kind) {
-        case ConfigParam::Immutable: return fail("can't set immutable config");
-        case ConfigParam::Number:
-            if (!parseInt(value)) return fail("argument couldn't be parsed into an integer");
-            break;
-        case ConfigParam::Memory:
-            if (!parseInt(value)) return fail("argument must be a memory value");
-            break;
-        case ConfigParam::YesNo:
-            if (!iequals(value, "yes") && !iequals(value, "no")) return fail("argument must be 'yes' or 'no'");
-            value = toLower(value);
-            break;
-        case ConfigParam::String: break;
+        std::string why;
+        if (e.param->kind == ConfigParam::Immutable) why = "can't set immutable config";
+        for (auto& prev : entries)
+            if (why.empty() && prev == e) why = "duplicate parameter";
+        if (!why.empty()) {
+            c.reply.error("ERR CONFIG SET failed (possibly related to argument '" + arg + "') - " + why);
+            return;
         }
-        changes.emplace_back(param, value);
+        entries.push_back(e);
     }
-    for (auto& ch : changes) {
-        std::string name = ch.first->name;
-        core.configLocked()[name] = ch.second;
-        if (name == "replica-priority") core.setReplicaPriorityLocked(static_cast<int>(*parseInt(ch.second)));
-        if (name == "requirepass") c.server.setDefaultPassword(ch.second);
+    // Phase 2, the values, in order; nothing changes unless all are valid.
+    std::vector<std::string> values;
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+        std::string stored, why;
+        if (!validateConfig(*entries[k].param, std::string(c.arg(3 + 2 * k)), stored, why)) {
+            c.reply.error("ERR CONFIG SET failed (possibly related to argument '" + std::string(entries[k].name) +
+                          "') - " + why);
+            return;
+        }
+        values.push_back(stored);
+    }
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+        std::string name = entries[k].param->name;
+        core.configLocked()[name] = values[k];
+        if (name == "replica-priority") core.setReplicaPriorityLocked(static_cast<int>(*parseInt(values[k])));
+        if (name == "requirepass") c.server.setDefaultPassword(values[k]);
     }
     c.reply.ok();
 }

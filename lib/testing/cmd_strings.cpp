@@ -220,14 +220,15 @@ void getex(Call& c) {
     unsigned flags = 0;
     std::size_t expireArg = 0;
     if (!parseStringOptions(c, 2, false, flags, expireArg)) return;
-    long long at = -1;
-    if (expireArg && !expireAt(c, expireArg, flags, "getex", at)) return;
+    // Redis's order: the options' syntax, the key, then the expire time.
     Value* v;
     if (!lookupTyped(c, c.arg(1), ValueType::String, v)) return;
     if (!v) {
         c.reply.null();
         return;
     }
+    long long at = -1;
+    if (expireArg && !expireAt(c, expireArg, flags, "getex", at)) return;
     c.reply.bulk(v->str);
     auto& core = MiniRedisCore::of(c);
     std::string key(c.arg(1));

@@ -2,6 +2,9 @@
 // Helpers shared by MiniRedis's data command groups (loop thread, data lock
 // held, as in every handler).
 
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -29,6 +32,20 @@ inline bool argInt(Call& c, std::size_t i, long long& out, const char* error = e
         return false;
     }
     out = *v;
+    return true;
+}
+
+// A SCAN/HSCAN cursor, parsed as Redis does with strtoul: "" is 0, "-1"
+// wraps, a leading space, junk after the digits and overflow do not pass.
+inline bool parseScanCursor(Call& c, std::size_t i, unsigned long long& out) {
+    std::string s(c.arg(i));
+    char* end = nullptr;
+    errno = 0;
+    out = std::strtoull(s.c_str(), &end, 10);
+    if (std::isspace(static_cast<unsigned char>(s.c_str()[0])) || *end != '\0' || errno == ERANGE) {
+        c.reply.error("ERR invalid cursor");
+        return false;
+    }
     return true;
 }
 

@@ -63,6 +63,13 @@ char typeByteFromReaderError(const char* errstr) {
     }
 }
 
+// Redis finds line ends with strchr: a NUL byte before the terminator hides it.
+const char* findLineEnd(const char* p, std::size_t len, char terminator) {
+    const char* t = static_cast<const char*>(std::memchr(p, terminator, len));
+    if (!t) return nullptr;
+    return std::memchr(p, '\0', static_cast<std::size_t>(t - p)) ? nullptr : t;
+}
+
 // Type of the element the reader is in the middle of (-1: its type byte is
 // not read yet). The task stack is laid out differently in hiredis 1.x.
 int pendingTaskType(const redisReader* r) {
@@ -76,15 +83,17 @@ int pendingTaskType(const redisReader* r) {
 
 }  // namespace
 
-// hiredis object builders. Every object is the parser itself (a non-null
-// token); arguments are copied into the parser's arena, because the reader
-// compacts its buffer as soon as the request is complete.
+// hiredis object builders. The parser reads a request's "*N" header itself
+// (Redis's rules for that line are its own); the reader then parses each
+// argument as one top-level reply, which must be a bulk string. Every object
+// is the parser itself (a non-null token); arguments are copied into the
+// parser's arena, because the reader compacts its buffer between replies.
 struct ParserCallbacks {
     static RequestParser* self(const redisReadTask* task) { return static_cast<RequestParser*>(task->privdata); }
 
     static void* createString(const redisReadTask* task, char* str, size_t len) {
         RequestParser* p = self(task);
-        if (task->type != REDIS_REPLY_STRING || !task->parent) {
+        if (task->type != REDIS_REPLY_STRING || task->parent) {
             p->error_ = expectedDollar(typeByteOf(task->type));
             return nullptr;
         }
@@ -100,14 +109,10 @@ struct ParserCallbacks {
         p->arena_.append(str, len);
         return p;
     }
-    static void* createArray(const redisReadTask* task, ArrayCount n) {
-        RequestParser* p = self(task);
-        if (task->parent) {  // nested arrays are never valid in a request
-            p->error_ = expectedDollar('*');
-            return nullptr;
-        }
-        p->spans_.reserve(static_cast<std::size_t>(n) < 1024 ? static_cast<std::size_t>(n) : 1024);
-        return p;
+    static void* createArray(const redisReadTask* task, ArrayCount) {
+        // An argument that is an array: never valid in a request.
+        self(task)->error_ = expectedDollar('*');
+        return nullptr;
     }
     static void* createInteger(const redisReadTask* task, long long) {
         self(task)->error_ = expectedDollar(':');
@@ -178,7 +183,9 @@ RequestParser::Status RequestParser::next() {
             // Validate the array header ourselves: Redis's rules are stricter
             // than hiredis 0.14's, and the count must be checked before the
             // reader reserves anything.
-            const char* cr = static_cast<const char*>(std::memchr(p, '\r', avail));
+            // As Redis: the line ends at the first '\r' (whatever byte
+            // follows it), and a NUL byte hides any line end after it.
+            const char* cr = findLineEnd(p, avail, '\r');
             if (!cr) {
                 if (avail > kInlineMax) return fail("Protocol error: too big mbulk count string");
                 return Status::NeedMore;
@@ -188,13 +195,13 @@ RequestParser::Status RequestParser::next() {
             if (!count || *count > kMaxMultibulk) return fail("Protocol error: invalid multibulk length");
             if (unauthenticated_ && *count > kUnauthMultibulk)
                 return fail("Protocol error: unauthenticated multibulk length");
-            if (*count <= 0) {  // "*0" and "*-1" are skipped silently, as Redis does
-                reader_->pos += static_cast<std::size_t>(cr - p) + 2;
-                continue;
-            }
+            reader_->pos += static_cast<std::size_t>(cr - p) + 2;
+            if (*count <= 0) continue;  // "*0" and "*-1" are skipped silently, as Redis does
             inResp_ = true;
+            expected_ = static_cast<std::size_t>(*count);
             arena_.clear();
             spans_.clear();
+            spans_.reserve(expected_ < 1024 ? expected_ : 1024);
             error_.clear();
         }
         void* obj = nullptr;
@@ -212,6 +219,7 @@ RequestParser::Status RequestParser::next() {
             if (!checkPendingBulkHeader()) return Status::Error;
             return Status::NeedMore;
         }
+        if (spans_.size() < expected_) continue;  // the next argument
         inResp_ = false;
         finishArgv();
         return Status::Request;
@@ -271,7 +279,7 @@ int hexVal(char c) {
 RequestParser::Status RequestParser::parseInline() {
     const char* start = reader_->buf + reader_->pos;
     std::size_t avail = pending();
-    const char* nl = static_cast<const char*>(std::memchr(start, '\n', avail));
+    const char* nl = findLineEnd(start, avail, '\n');
     if (!nl) {
         if (avail > kInlineMax) return fail("Protocol error: too big inline request");
         return Status::NeedMore;
@@ -282,9 +290,6 @@ RequestParser::Status RequestParser::parseInline() {
 
     arena_.clear();
     spans_.clear();
-    // A NUL ends the line, as in Redis where the line is a C string.
-    if (const void* nul = std::memchr(start, '\0', static_cast<std::size_t>(end - start)))
-        end = static_cast<const char*>(nul);
     const char* p = start;
     auto at = [&](const char* q) { return q < end ? *q : '\0'; };
     for (;;) {

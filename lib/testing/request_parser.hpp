@@ -1,7 +1,7 @@
 #pragma once
 // Splits a client's byte stream into commands. RESP requests (arrays of bulk
-// strings) are parsed by hiredis's reader with our own object builders;
-// inline commands ("PING\r\n") are split here. Errors carry the exact text
+// strings) are parsed by hiredis's reader with our own object builders, the
+// "*N" header line here; inline commands ("PING\r\n") are split here. Errors carry the exact text
 // Redis 7 sends ("Protocol error: ..."), and limits are enforced from the
 // headers, before the announced bytes arrive, so a hostile length never
 // makes us allocate.
@@ -55,7 +55,8 @@ private:
     void finishArgv();
 
     redisReader* reader_;
-    bool inResp_ = false;        // the reader is inside a RESP request
+    bool inResp_ = false;        // inside a RESP request (its header was read)
+    std::size_t expected_ = 0;   // its number of arguments
     bool unauthenticated_ = false;
     bool failed_ = false;
     std::string error_;          // set by callbacks or by our own checks

@@ -312,16 +312,26 @@ void Server::dispatch(Peer& p) {
             return;
         }
     }
+    // Redis formats these with %s: an argument ends at its first NUL byte.
+    auto cstr = [](std::string_view a) { return a.substr(0, a.find('\0')); };
+    // Cross-protocol scripting (an HTTP request sent to Redis): the
+    // connection is dropped at once, replies not written yet included.
+    if (iequals(cstr(argv[0]), "post") || iequals(cstr(argv[0]), "host:")) {
+        p.out.clear();
+        closePeer(p);
+        return;
+    }
     const Command* cmd = table_.find(argv[0]);
     if (!cmd) {
         std::string args;
         for (std::size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
+            std::size_t room = 128 - args.size();  // "'%.*s' " with 128-sdslen(args)
             args += '\'';
-            args.append(argv[i].substr(0, 128 - args.size()));
+            args.append(cstr(argv[i]).substr(0, room));
             args += "' ";
         }
         std::string msg = "ERR unknown command '";
-        msg.append(argv[0].substr(0, 128));
+        msg.append(cstr(argv[0]).substr(0, 128));
         msg += "', with args beginning with: ";
         msg += args;
         p.reply.error(msg);
@@ -335,9 +345,9 @@ void Server::dispatch(Peer& p) {
         const Command* sub = CommandTable::findSub(*cmd, argv[1]);
         if (!sub) {
             std::string msg = "ERR unknown subcommand '";
-            msg.append(argv[1].substr(0, 128));
+            msg.append(cstr(argv[1]).substr(0, 128));
             msg += "'. Try ";
-            msg += toUpper(argv[0]);
+            msg += toUpper(cstr(argv[0]));
             msg += " HELP.";
             p.reply.error(msg);
             return;
@@ -560,6 +570,11 @@ bool Server::checkPassword(const std::string& user, const std::string& pass) con
     }
     auto it = users_.find(user);
     return it != users_.end() && it->second == pass;
+}
+
+bool Server::userExists(const std::string& user) const {
+    std::lock_guard<std::mutex> lk(authMu_);
+    return user == "default" || users_.count(user) > 0;
 }
 
 bool Server::defaultUserHasPassword() const {

@@ -139,6 +139,8 @@ public:
     void addUser(const std::string& user, const std::string& pass);
     bool checkPassword(const std::string& user, const std::string& pass) const;
     bool defaultUserHasPassword() const;
+    // "default" and the users added with addUser().
+    bool userExists(const std::string& user) const;
     bool authRequiredFor(const Peer& p) const { return authRequired_.load() && !p.authenticated; }
 
     ServerStats stats() const;

@@ -227,7 +227,7 @@ TEST_CASE("expiry: EXPIRE family with NX XX GT LT, TTL, PTTL, PERSIST, EXPIRETIM
     CHECK(r({"EXPIRETIME", "k"}) == ":-1\r\n");
     CHECK(r({"PEXPIREAT", "k", "99999999999999"}) == ":1\r\n");
     CHECK(r({"PEXPIRETIME", "k"}) == ":99999999999999\r\n");
-    CHECK(r({"EXPIRETIME", "k"}) == ":99999999999\r\n");
+    CHECK(r({"EXPIRETIME", "k"}) == ":100000000000\r\n");  // rounded, as Redis does
     CHECK(r({"EXPIRE", "k", "-1"}) == ":1\r\n");  // a past time deletes
     CHECK(r({"EXISTS", "k"}) == ":0\r\n");
 }
@@ -460,4 +460,40 @@ TEST_CASE("server: INFO sections, ROLE, TIME, COMMAND, CONFIG") {
     CHECK(r({"WAIT", "x", "0"}) == "-ERR value is not an integer or out of range\r\n");
     CHECK(r({"WAIT", "0", "0"}) == ":0\r\n");
     CHECK(r({"WAIT", "1", "30"}) == ":0\r\n");  // no replica: times out with 0
+}
+
+TEST_CASE("details the real suite found against Redis 7.0.15") {
+    MiniRedis m;
+    Conn r(m);
+    CHECK(r({"SELECT", "2147483648"}) == "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n");
+    CHECK(r({"GETEX", "nosuch", "EX", "0"}) == "$-1\r\n");  // the key is looked up before the time is checked
+    CHECK(r({"HSCAN", "nosuch", "0", "COUNT", "0"}) == "*2\r\n$1\r\n0\r\n*0\r\n");
+    CHECK(r({"SCAN", ""}) == "*2\r\n$1\r\n0\r\n*0\r\n");  // strtoul: an empty cursor is 0
+    CHECK(r({"HSET", "h", "f", "1"}) == ":1\r\n");
+    CHECK(r({"HINCRBYFLOAT", "h", "f", "inf"}) == "-ERR value is NaN or Infinity\r\n");
+    CHECK(r({"HRANDFIELD", "h", "-4611686018427387904", "WITHVALUES"}) == "-ERR value is out of range\r\n");
+    CHECK(r({"CLIENT", "LIST", "ID", "0"}) == "$0\r\n\r\n");
+    CHECK(r({"CLIENT", "KILL", "USER", "nosuch"}) == "-ERR No such user 'nosuch'\r\n");
+    CHECK(r({"CLIENT", "INFO"}).find(" argv-mem=10 ") != std::string::npos);
+    CHECK(r({"COMMAND", "INFO", "nosuch"}) == "*1\r\n$-1\r\n");
+    CHECK(r({"PUBSUB", "CHANNELS", "a", "b"}) ==
+          "-ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. Try PUBSUB HELP.\r\n");
+    CHECK(r({"FOO", std::string(200, 'a')}) ==
+          "-ERR unknown command 'FOO', with args beginning with: '" + std::string(128, 'a') + "' \r\n");
+    CHECK(r({std::string("FO\0O", 4)}) == "-ERR unknown command 'FO', with args beginning with: \r\n");
+    CHECK(r({"CONFIG", "GET", "MAXMEMORY"}) == "*2\r\n$9\r\nMAXMEMORY\r\n$1\r\n0\r\n");
+    CHECK(r({"CONFIG", "SET", "maxmemory", "1mb"}) == "+OK\r\n");
+    CHECK(r({"CONFIG", "GET", "maxmemory"}) == "*2\r\n$9\r\nmaxmemory\r\n$7\r\n1048576\r\n");
+    CHECK(r({"CONFIG", "SET", "maxmemory", "1", "hz"}) == "-ERR syntax error\r\n");
+    CHECK(r({"CONFIG", "SET", "maxmemory", "abc", "databases", "3"}) ==
+          "-ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config\r\n");
+    CHECK(r({"CONFIG", "SET", "slave-priority", "-1"}) ==
+          "-ERR CONFIG SET failed (possibly related to argument 'slave-priority') - argument must be between 0 and "
+          "2147483647 inclusive\r\n");
+    CHECK(r({"CONFIG", "SET", "hz", "1000"}) == "+OK\r\n");
+    CHECK(r({"CONFIG", "GET", "hz"}) == "*2\r\n$2\r\nhz\r\n$3\r\n500\r\n");
+    // An HTTP request: the connection is dropped, unanswered.
+    RawClient http(m.port());
+    http.send("PING\r\nPOST / HTTP/1.1\r\nHost: example.com\r\n\r\n");
+    CHECK(http.readUntilClosed().empty());
 }

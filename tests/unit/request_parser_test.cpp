@@ -159,3 +159,23 @@ TEST_CASE("a long inline stream does not grow the buffer without bound") {
     }
     CHECK(p.pending() == 0);
 }
+
+TEST_CASE("the multibulk header ends at '\\r' and any byte, as in Redis") {
+    auto r = parseAll("*1\rX$4\r\nPING\r\n", 1);
+    CHECK(r.error.empty());
+    REQUIRE(r.requests.size() == 1);
+    CHECK(r.requests[0] == std::vector<std::string>{"PING"});
+}
+
+TEST_CASE("a NUL byte hides the line end, as Redis's strchr does") {
+    RequestParser p;
+    std::string bytes("ECHO a\0b\r\nPING\r\n", 16);
+    p.feed(bytes.data(), bytes.size());
+    CHECK(p.next() == Status::NeedMore);  // waits, as Redis does
+    std::string more(70000, 'x');
+    p.feed(more.data(), more.size());
+    CHECK(p.next() == Status::Error);
+    CHECK(p.error() == "ERR Protocol error: too big inline request");
+    CHECK(parseAll(std::string("*1\0\r\n", 5) + std::string(70000, 'x')).error ==
+          "ERR Protocol error: too big mbulk count string");
+}

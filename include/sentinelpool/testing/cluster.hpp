@@ -38,6 +38,8 @@ struct ClusterOptions {
 
 class Cluster {
 public:
+    // Returns once the deployment is healthy: every Sentinel knows every
+    // node and Sentinel and sees each replica linked (waitForAgreement).
     Cluster();
     explicit Cluster(ClusterOptions options);
     ~Cluster();
