@@ -215,9 +215,9 @@ void compare(const std::string& what, const std::string& redisBytes, const std::
 // Servers and connections.
 
 struct Servers {
-    explicit Servers(const std::string& requirePass = "") : redis(redisOptions(requirePass)), mini(miniOptions(requirePass)) {}
+    explicit Servers(const std::string& requirePass = "") : redis(realRedisOptions(requirePass)), mini(miniOptions(requirePass)) {}
 
-    static RealServerOptions redisOptions(const std::string& pass) {
+    static RealServerOptions realRedisOptions(const std::string& pass) {
         RealServerOptions o;
         o.binary = redisServerBinary();
         if (!pass.empty()) o.args = {"--requirepass", pass};

@@ -40,7 +40,7 @@ std::string redisSentinelBinary() {
     return env && *env ? env : "/usr/bin/redis-sentinel";
 }
 
-RealServerOptions redisOptions() {
+RealServerOptions realRedisOptions() {
     RealServerOptions o;
     o.binary = redisServerBinary();
     return o;
@@ -78,7 +78,7 @@ TEST_CASE("RealServer starts redis-server on a free loopback port, and stop() re
     pid_t pid;
     std::string dir;
     {
-        RealServer r(redisOptions());
+        RealServer r(realRedisOptions());
         pid = r.pid();
         dir = r.dir();
         CHECK(r.running());
@@ -104,14 +104,14 @@ TEST_CASE("RealServer starts redis-server on a free loopback port, and stop() re
 TEST_CASE("the destructor alone stops the server") {
     pid_t pid;
     {
-        RealServer r(redisOptions());
+        RealServer r(realRedisOptions());
         pid = r.pid();
     }
     CHECK(gone(pid));
 }
 
 TEST_CASE("extra arguments reach the server") {
-    RealServerOptions o = redisOptions();
+    RealServerOptions o = realRedisOptions();
     o.args = {"--requirepass", "sekret"};
     RealServer r(o);
     RawClient c(r.port());
@@ -121,7 +121,7 @@ TEST_CASE("extra arguments reach the server") {
 
 TEST_CASE("a taken port is given up for another free one") {
     Listener taken;
-    RealServerOptions o = redisOptions();
+    RealServerOptions o = realRedisOptions();
     o.port = taken.port;
     RealServer r(o);
     CHECK(r.port() != taken.port);
@@ -130,7 +130,7 @@ TEST_CASE("a taken port is given up for another free one") {
 }
 
 TEST_CASE("a server that exits before it is ready is an error that carries its log") {
-    RealServerOptions o = redisOptions();
+    RealServerOptions o = realRedisOptions();
     o.args = {"--no-such-directive", "x"};
     std::string what;
     try {
@@ -144,7 +144,7 @@ TEST_CASE("a server that exits before it is ready is an error that carries its l
 }
 
 TEST_CASE("a server that never logs its ready line is killed at the deadline") {
-    RealServerOptions o = redisOptions();
+    RealServerOptions o = realRedisOptions();
     o.readyLine = "a line redis-server never logs";
     o.readyTimeout = std::chrono::milliseconds(500);
     std::string what;
@@ -171,7 +171,7 @@ TEST_CASE("redis-sentinel runs from a config file written to its temporary direc
         MESSAGE("redis-sentinel not installed: nothing to check");
         return;
     }
-    RealServer master(redisOptions());
+    RealServer master(realRedisOptions());
     RealServerOptions o;
     o.binary = redisSentinelBinary();
     o.configName = "sentinel.conf";
