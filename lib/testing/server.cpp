@@ -38,13 +38,6 @@ constexpr std::size_t kPubSubOutputLimit = 32 * 1024 * 1024;
 
 }  // namespace
 
-struct Server::Timer {
-    uv_timer_t handle{};
-    std::uint64_t id = 0;
-    std::function<void()> fn;
-    Server* server = nullptr;
-};
-
 Server::Server(const CommandTable& table, ServerApp& app)
     : table_(table), app_(app), calls_(new std::atomic<std::uint64_t>[table.count()]()) {}
 
@@ -64,6 +57,7 @@ void Server::start(const std::string& host, int port) {
     }
     port_.store(port);
     if (uv_loop_init(&loop_) != 0) throw std::runtime_error("uv_loop_init failed");
+    timers_.bind(&loop_);
     uv_async_init(&loop_, &async_, &Server::onAsync);
     async_.data = this;
     uv_prepare_init(&loop_, &prepare_);
@@ -183,12 +177,7 @@ void Server::shutdownOnLoop() {
     app_.onStop();
     closeListener();
     for (auto& kv : peers_) closePeer(*kv.second);
-    for (auto& kv : timers_) {
-        uv_timer_stop(&kv.second->handle);
-        uv_close(reinterpret_cast<uv_handle_t*>(&kv.second->handle),
-                 [](uv_handle_t* h) { delete static_cast<Timer*>(h->data); });
-    }
-    timers_.clear();
+    timers_.closeAll();
     uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
 }
@@ -686,34 +675,8 @@ std::size_t Server::numPatterns() const { return patterns_.size(); }
 
 // ---- timers ----
 
-std::uint64_t Server::setTimeout(std::uint64_t ms, std::function<void()> fn) {
-    auto* t = new Timer;
-    t->id = nextTimerId_++;
-    t->fn = std::move(fn);
-    t->server = this;
-    t->handle.data = t;
-    uv_timer_init(&loop_, &t->handle);
-    uv_timer_start(
-        &t->handle,
-        [](uv_timer_t* h) {
-            auto* timer = static_cast<Timer*>(h->data);
-            timer->server->timers_.erase(timer->id);
-            auto callback = std::move(timer->fn);
-            uv_close(reinterpret_cast<uv_handle_t*>(h), [](uv_handle_t* hh) { delete static_cast<Timer*>(hh->data); });
-            callback();
-        },
-        ms, 0);
-    timers_[t->id] = t;
-    return t->id;
-}
+std::uint64_t Server::setTimeout(std::uint64_t ms, std::function<void()> fn) { return timers_.add(ms, std::move(fn)); }
 
-void Server::cancelTimeout(std::uint64_t id) {
-    auto it = timers_.find(id);
-    if (it == timers_.end()) return;
-    Timer* t = it->second;
-    timers_.erase(it);
-    uv_timer_stop(&t->handle);
-    uv_close(reinterpret_cast<uv_handle_t*>(&t->handle), [](uv_handle_t* h) { delete static_cast<Timer*>(h->data); });
-}
+void Server::cancelTimeout(std::uint64_t id) { timers_.cancel(id); }
 
 }  // namespace sentinelpool::testing::detail

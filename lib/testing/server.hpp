@@ -30,6 +30,7 @@
 #include <uv.h>
 
 #include "command_table.hpp"
+#include "common/loop_timers.hpp"
 #include "request_parser.hpp"
 #include "resp_writer.hpp"
 
@@ -186,7 +187,6 @@ public:
     static constexpr std::size_t kOutputHighWater = 4 * 1024 * 1024;
 
 private:
-    struct Timer;
     static void onConnection(uv_stream_t* listener, int status);
     static void onAlloc(uv_handle_t*, std::size_t, uv_buf_t* buf);
     static void onRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
@@ -230,8 +230,7 @@ private:
     std::vector<Peer*> dirty_;
     std::unordered_map<std::string, std::vector<Peer*>> channels_;
     std::map<std::string, std::vector<Peer*>> patterns_;
-    std::map<std::uint64_t, Timer*> timers_;
-    std::uint64_t nextTimerId_ = 1;
+    sentinelpool::detail::LoopTimers timers_;
     char readBuf_[64 * 1024];
 
     std::atomic<bool> hang_{false};

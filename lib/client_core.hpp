@@ -1,0 +1,90 @@
+#pragma once
+// The shared inside of a Client: options, the watcher, and one entry per
+// master name (its master pool and its replica pools). User threads reach
+// entries through an immutable snapshot of the name table (no lock on the
+// hot path); the watcher applies resolutions through it.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "pool.hpp"
+#include "sentinelpool/client.hpp"
+
+namespace sentinelpool::detail {
+
+class Watcher;
+
+// Counters behind Client::stats(); relaxed atomics, slow paths only.
+struct Counters {
+    std::atomic<std::uint64_t> resolutions{0}, switches{0}, roleMismatches{0}, stalePutsClosed{0},
+        brokenPutsClosed{0}, connectionsOpened{0}, connectionsClosed{0}, poolWaits{0}, poolWaitMicros{0},
+        poolExhausted{0}, fenceWaits{0}, eventsReceived{0}, sentinelQueries{0};
+};
+
+struct ReplicaSet {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<std::pair<NodeTarget, PoolCore*>> pools;  // the healthy replicas
+    bool resolved = false;
+    bool resolving = false;
+    std::uint64_t outcomes = 0;
+    std::optional<Error> lastError;
+    std::int64_t lastFailMs = 0;
+    std::atomic<std::uint64_t> next{0};  // round-robin
+    std::size_t sticky = 0;
+};
+
+struct MasterEntry {
+    std::string name;
+    PoolCore* master = nullptr;
+    ReplicaSet replicas;
+    ~MasterEntry();
+};
+
+class ClientCore : public std::enable_shared_from_this<ClientCore> {
+public:
+    explicit ClientCore(Options options);
+    ~ClientCore();
+    void start();
+    void close();
+    bool closed() const { return closed_.load(); }
+    const Options& options() const { return opts_; }
+    Counters& counters() { return counters_; }
+    Watcher& watcher() { return *watcher_; }
+
+    // The entry of a name, created on first use. Any thread.
+    MasterEntry& entry(const std::string& name);
+    MasterEntry* find(const std::string& name);
+
+    Connection getReplica(const std::string& name);
+
+    // ---- from pools (user threads) ----
+    void requestResolve(const std::string& name);
+    void nodeFailed(const std::string& name, Role role, const Address& node, std::uint64_t generation, Detector d,
+                    const std::string& reason);
+
+    // ---- from the watcher (watcher thread) ----
+    void applyMaster(const std::string& name, const NodeTarget& target, std::uint64_t epoch, Detector d);
+    void resolveFailed(const std::string& name, const Error& e);
+    void applyReplicas(const std::string& name, const std::vector<NodeTarget>& replicas);
+    void replicasFailed(const std::string& name, const Error& e);
+
+private:
+    using Table = std::unordered_map<std::string, std::shared_ptr<MasterEntry>>;
+    Options opts_;
+    std::unique_ptr<Watcher> watcher_;
+    Counters counters_;
+    std::atomic<bool> closed_{false};
+    std::atomic<const Table*> table_{nullptr};
+    std::mutex tableMu_;  // writers of table_
+    std::vector<std::unique_ptr<const Table>> tables_;  // every snapshot, freed at destruction
+};
+
+}  // namespace sentinelpool::detail

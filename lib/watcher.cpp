@@ -1,0 +1,764 @@
+#include "watcher.hpp"
+
+#include <hiredis.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "client_core.hpp"
+#include "detail/sentinel_parse.hpp"
+
+namespace sentinelpool::detail {
+
+struct Watcher::Link {
+    Address addr;
+    AsyncConn* cmd = nullptr;
+    bool connecting = false;
+    std::vector<std::function<void(const std::string&)>> waiting;
+    bool known = false;
+    bool up = false;
+    std::atomic<bool> upFlag{false};
+    std::atomic<std::uint64_t> queries{0}, failures{0}, connects{0};
+};
+
+struct Watcher::Resolution {
+    Detector why = Detector::Resolution;
+    std::unique_ptr<ResolveMachine> machine;
+    std::vector<Link*> order;
+    std::string nodeIp;
+    bool again = false;
+};
+
+struct Watcher::ReplicaResolution {
+    std::vector<Link*> order;
+    Clock::time_point deadline;
+    std::vector<SentinelFailure> failures;
+    int unknown = 0;
+    bool answered = false;
+    std::size_t pendingChecks = 0;
+    std::vector<NodeTarget> healthy;
+    bool again = false;
+};
+
+namespace {
+
+std::uint64_t msUntil(Clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return left > 0 ? static_cast<std::uint64_t>(left) : 1;
+}
+
+std::string replyText(const redisReply* r) { return r ? std::string(r->str ? r->str : "", r->len) : std::string(); }
+
+bool startsWith(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
+
+std::vector<std::string> authCommand(const Credentials& c) {
+    if (c.username.empty()) return {"AUTH", c.password};
+    return {"AUTH", c.username, c.password};
+}
+
+}  // namespace
+
+Watcher::Watcher(ClientCore& core) : core_(core) {
+    for (auto& a : core_.options().sentinels) {
+        auto l = std::make_unique<Link>();
+        l->addr = a;
+        order_.push_back(l.get());
+        orderCopy_.push_back(a);
+        links_.push_back(std::move(l));
+    }
+}
+
+Watcher::~Watcher() { stop(); }
+
+void Watcher::start() {
+    std::lock_guard<std::mutex> lk(lifecycleMu_);
+    if (running_.load()) return;
+    if (uv_loop_init(&loop_) != 0) throw std::runtime_error("uv_loop_init failed");
+    timers_.bind(&loop_);
+    uv_async_init(&loop_, &async_, &Watcher::onAsync);
+    async_.data = this;
+    {
+        std::lock_guard<std::mutex> t(tasksMu_);
+        accepting_ = true;
+    }
+    running_.store(true);
+    thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
+}
+
+void Watcher::stop() {
+    std::lock_guard<std::mutex> lk(lifecycleMu_);
+    if (!running_.load()) return;
+    {
+        std::lock_guard<std::mutex> t(tasksMu_);
+        tasks_.push_back([this] { shutdownOnLoop(); });
+    }
+    uv_async_send(&async_);
+    thread_.join();
+    int rc = uv_loop_close(&loop_);
+    if (rc != 0) {
+        uv_walk(
+            &loop_,
+            [](uv_handle_t* h, void*) {
+                std::fprintf(stderr, "sentinelpool watcher: handle left open: %s\n",
+                             uv_handle_type_name(uv_handle_get_type(h)));
+            },
+            nullptr);
+        std::abort();
+    }
+    running_.store(false);
+}
+
+bool Watcher::post(std::function<void()> fn) {
+    {
+        std::lock_guard<std::mutex> lk(tasksMu_);
+        if (!accepting_) return false;
+        tasks_.push_back(std::move(fn));
+    }
+    uv_async_send(&async_);
+    return true;
+}
+
+void Watcher::onAsync(uv_async_t* a) { static_cast<Watcher*>(a->data)->runTasks(); }
+
+void Watcher::runTasks() {
+    std::vector<std::function<void()>> batch;
+    {
+        std::lock_guard<std::mutex> lk(tasksMu_);
+        batch.swap(tasks_);
+    }
+    for (auto& t : batch) t();
+}
+
+void Watcher::shutdownOnLoop() {
+    {
+        std::lock_guard<std::mutex> lk(tasksMu_);
+        accepting_ = false;
+    }
+    runTasks();
+    stopping_ = true;
+    for (auto& l : links_) {
+        if (l->cmd) {
+            AsyncConn* c = l->cmd;
+            l->cmd = nullptr;
+            c->destroy();
+        }
+    }
+    auto roles = roleConns_;
+    roleConns_.clear();
+    for (AsyncConn* c : roles) c->destroy();
+    for (uv_getaddrinfo_t* req : dns_) uv_cancel(reinterpret_cast<uv_req_t*>(req));
+    timers_.closeAll();
+    uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
+}
+
+// ---------------------------------------------------------------------------
+// Sentinel links
+
+Watcher::Link* Watcher::link(const Address& a) {
+    for (auto& l : links_)
+        if (l->addr == a) return l.get();
+    return nullptr;
+}
+
+void Watcher::setLinkState(Link& l, bool up, const std::string& reason) {
+    if (l.known && l.up == up) return;
+    l.known = true;
+    l.up = up;
+    l.upFlag.store(up);
+    if (core_.options().callbacks.onSentinelState) core_.options().callbacks.onSentinelState({l.addr, up, reason});
+}
+
+void Watcher::resolveHost(const std::string& host,
+                          std::function<void(const std::string& ip, const std::string& err)> cb) {
+    if (isNumericHost(host)) {
+        cb(host, "");
+        return;
+    }
+    struct Req {
+        uv_getaddrinfo_t req{};
+        Watcher* self;
+        std::function<void(const std::string&, const std::string&)> cb;
+    };
+    auto* r = new Req{{}, this, std::move(cb)};
+    r->req.data = r;
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    int rc = uv_getaddrinfo(
+        &loop_, &r->req,
+        [](uv_getaddrinfo_t* req, int status, addrinfo* res) {
+            auto* rr = static_cast<Req*>(req->data);
+            rr->self->dns_.erase(req);
+            std::string ip, err;
+            if (status < 0) {
+                err = uv_strerror(status);
+            } else {
+                char buf[INET6_ADDRSTRLEN] = "";
+                for (addrinfo* a = res; a && ip.empty(); a = a->ai_next) {
+                    if (a->ai_family == AF_INET)
+                        uv_ip4_name(reinterpret_cast<sockaddr_in*>(a->ai_addr), buf, sizeof buf), ip = buf;
+                    else if (a->ai_family == AF_INET6)
+                        uv_ip6_name(reinterpret_cast<sockaddr_in6*>(a->ai_addr), buf, sizeof buf), ip = buf;
+                }
+                if (ip.empty()) err = "no address";
+            }
+            uv_freeaddrinfo(res);
+            auto cb2 = std::move(rr->cb);
+            delete rr;
+            cb2(ip, err);
+        },
+        host.c_str(), nullptr, &hints);
+    if (rc != 0) {
+        auto cb2 = std::move(r->cb);
+        delete r;
+        cb2("", uv_strerror(rc));
+        return;
+    }
+    dns_.insert(&r->req);
+}
+
+void Watcher::ensureConnected(Link& l, std::uint64_t timeoutMs, std::function<void(const std::string&)> cb) {
+    if (stopping_) {
+        cb("the client is closed");
+        return;
+    }
+    if (l.cmd && l.cmd->connected() && !l.connecting) {
+        cb("");
+        return;
+    }
+    l.waiting.push_back(std::move(cb));
+    if (l.connecting) return;
+    l.connecting = true;
+    Link* lp = &l;
+    resolveHost(l.addr.host, [this, lp, timeoutMs](const std::string& ip, const std::string& err) {
+        if (!err.empty()) {
+            finishConnect(*lp, "cannot resolve " + lp->addr.host + ": " + err);
+            return;
+        }
+        if (stopping_) {
+            finishConnect(*lp, "the client is closed");
+            return;
+        }
+        AsyncConn* c = AsyncConn::create(&loop_);
+        lp->cmd = c;
+        c->setClosedHandler([this, lp, c](const std::string& reason) {
+            if (lp->cmd == c) lp->cmd = nullptr;
+            if (!lp->connecting) setLinkState(*lp, false, reason);
+        });
+        c->connect(ip, lp->addr.port, timeoutMs, [this, lp, c, timeoutMs](const std::string& e) {
+            if (!e.empty()) {
+                if (lp->cmd == c) lp->cmd = nullptr;
+                finishConnect(*lp, e);
+                return;
+            }
+            const Options& o = core_.options();
+            std::vector<std::vector<std::string>> hs;
+            if (!o.sentinelAuth.password.empty()) hs.push_back(authCommand(o.sentinelAuth));
+            if (!o.clientName.empty()) hs.push_back({"CLIENT", "SETNAME", o.clientName});
+            if (hs.empty()) {
+                finishConnect(*lp, "");
+                return;
+            }
+            auto left = std::make_shared<std::size_t>(hs.size());
+            auto first = std::make_shared<std::string>();
+            for (auto& cmd : hs) {
+                c->command(cmd, timeoutMs, [this, lp, c, left, first](ReplyPtr r, const std::string& cmdErr) {
+                    if (first->empty()) {
+                        if (!cmdErr.empty())
+                            *first = cmdErr;
+                        else if (r->type == REDIS_REPLY_ERROR)
+                            *first = replyText(r.get());
+                    }
+                    if (--*left) return;
+                    if (!first->empty() && lp->cmd == c) {
+                        lp->cmd = nullptr;
+                        c->destroy();
+                    }
+                    finishConnect(*lp, *first);
+                });
+            }
+        });
+    });
+}
+
+void Watcher::finishConnect(Link& l, const std::string& error) {
+    l.connecting = false;
+    if (!error.empty()) {
+        l.failures.fetch_add(1, std::memory_order_relaxed);
+        setLinkState(l, false, error);
+    } else {
+        l.connects.fetch_add(1, std::memory_order_relaxed);
+        setLinkState(l, true, "");
+    }
+    auto waiting = std::move(l.waiting);
+    l.waiting.clear();
+    for (auto& cb : waiting) cb(error);
+}
+
+void Watcher::query(Link& l, std::vector<std::vector<std::string>> cmds, Clock::time_point deadline,
+                    std::function<void(std::vector<ReplyPtr>, const std::string&)> cb) {
+    if (Clock::now() >= deadline) {
+        cb({}, "timed out");
+        return;
+    }
+    Link* lp = &l;
+    auto shared = std::make_shared<std::vector<std::vector<std::string>>>(std::move(cmds));
+    ensureConnected(l, msUntil(deadline), [this, lp, shared, deadline, cb](const std::string& err) {
+        if (!err.empty()) {
+            cb({}, err);
+            return;
+        }
+        if (!lp->cmd) {
+            cb({}, "connection lost");
+            return;
+        }
+        std::size_t n = shared->size();
+        auto results = std::make_shared<std::vector<ReplyPtr>>(n);
+        auto left = std::make_shared<std::size_t>(n);
+        auto first = std::make_shared<std::string>();
+        std::uint64_t timeout = msUntil(deadline);
+        for (std::size_t i = 0; i < n; ++i) {
+            lp->queries.fetch_add(1, std::memory_order_relaxed);
+            core_.counters().sentinelQueries.fetch_add(1, std::memory_order_relaxed);
+            lp->cmd->command((*shared)[i], timeout, [lp, i, results, left, first, cb](ReplyPtr r, const std::string& e) {
+                if (!e.empty() && first->empty()) {
+                    *first = e;
+                    lp->failures.fetch_add(1, std::memory_order_relaxed);
+                }
+                (*results)[i] = std::move(r);
+                if (--*left == 0) cb(std::move(*results), *first);
+            });
+            if (!lp->cmd) break;  // failed while writing
+        }
+    });
+}
+
+void Watcher::moveToFront(Link* l) {
+    auto it = std::find(order_.begin(), order_.end(), l);
+    if (it == order_.end() || it == order_.begin()) return;
+    order_.erase(it);
+    order_.insert(order_.begin(), l);
+    std::lock_guard<std::mutex> lk(orderMu_);
+    orderCopy_.clear();
+    for (Link* x : order_) orderCopy_.push_back(x->addr);
+}
+
+void Watcher::learnSentinels(const std::vector<Address>& addrs) {
+    bool changed = false;
+    for (auto& a : addrs) {
+        if (link(a)) continue;
+        auto l = std::make_unique<Link>();
+        l->addr = a;
+        order_.push_back(l.get());
+        links_.push_back(std::move(l));
+        changed = true;
+    }
+    if (!changed) return;
+    std::lock_guard<std::mutex> lk(orderMu_);
+    orderCopy_.clear();
+    for (Link* x : order_) orderCopy_.push_back(x->addr);
+}
+
+std::vector<Address> Watcher::sentinels() const {
+    std::lock_guard<std::mutex> lk(orderMu_);
+    return orderCopy_;
+}
+
+std::vector<SentinelStats> Watcher::sentinelStats() const {
+    std::vector<SentinelStats> out;
+    std::lock_guard<std::mutex> lk(orderMu_);
+    // Links are only appended, and never freed before the watcher.
+    for (auto& l : links_) {
+        SentinelStats s;
+        s.sentinel = l->addr;
+        s.up = l->upFlag.load();
+        s.queries = l->queries.load();
+        s.failures = l->failures.load();
+        s.reconnects = l->connects.load();
+        out.push_back(s);
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------
+// Resolving a master
+
+void Watcher::resolve(const std::string& name, Detector why) {
+    post([this, name, why] { startResolve(name, why); });
+}
+
+void Watcher::nodeFailed(const std::string& name, Role role, const Address&, std::uint64_t generation, Detector d,
+                         const std::string&) {
+    post([this, name, role, generation, d] {
+        if (role == Role::Replica) {
+            startReplicas(name);
+            return;
+        }
+        MasterEntry* e = core_.find(name);
+        if (!e || e->master->generation() != generation) return;  // already moved on
+        startResolve(name, d);
+    });
+}
+
+void Watcher::startResolve(const std::string& name, Detector why) {
+    if (stopping_) return;
+    auto it = resolutions_.find(name);
+    if (it != resolutions_.end()) {
+        if (why != Detector::Resolution) it->second->again = true;  // re-check with what comes next
+        return;
+    }
+    MasterEntry& e = core_.entry(name);
+    e.master->setResolving();
+    core_.counters().resolutions.fetch_add(1, std::memory_order_relaxed);
+    const Options& o = core_.options();
+    auto r = std::make_unique<Resolution>();
+    r->why = why;
+    r->order = order_;
+    ResolveMachine::Config cfg;
+    for (Link* l : r->order) cfg.sentinels.push_back(l->addr);
+    cfg.name = name;
+    cfg.minEpoch = e.master->configEpoch();
+    cfg.sentinelTimeout = o.sentinelTimeout;
+    cfg.roleCheck = o.roleCheck;
+    r->machine = std::make_unique<ResolveMachine>(cfg, Clock::now() + o.resolveTimeout);
+    Resolution* raw = r.get();
+    resolutions_[name] = std::move(r);
+    drive(name, raw->machine->start(Clock::now()));
+}
+
+void Watcher::drive(const std::string& name, ResolveMachine::Step step) {
+    auto it = resolutions_.find(name);
+    if (it == resolutions_.end()) return;
+    Resolution& r = *it->second;
+    switch (step.kind) {
+    case ResolveMachine::Step::Kind::AskSentinel: {
+        Link* l = r.order[step.sentinel];
+        std::uint64_t minEpoch = core_.entry(name).master->configEpoch();
+        query(*l, {{"SENTINEL", "GET-MASTER-ADDR-BY-NAME", name}, {"SENTINEL", "MASTER", name}}, step.deadline,
+              [this, name, minEpoch](std::vector<ReplyPtr> replies, const std::string& err) {
+                  auto found = resolutions_.find(name);
+                  if (found == resolutions_.end()) return;
+                  SentinelReport rep;
+                  if (!err.empty()) {
+                      rep.kind = SentinelReport::Kind::Failed;
+                      rep.reason = err;
+                  } else {
+                      auto addr = parseMasterAddr(replies[0].get());
+                      if (!addr) {
+                          rep.kind = SentinelReport::Kind::Failed;
+                          rep.reason = addr.error;
+                      } else if (!addr.value->has_value()) {
+                          rep.kind = SentinelReport::Kind::UnknownName;
+                          rep.reason = "unknown master name";
+                      } else {
+                          rep.kind = SentinelReport::Kind::Answered;
+                          rep.master = **addr.value;
+                          // Without SENTINEL MASTER (an ACL may deny it) the
+                          // epoch is unknown: accept the answer as current.
+                          auto rec = parseMasterRecord(replies[1].get());
+                          rep.configEpoch = rec ? rec.value->configEpoch : minEpoch;
+                      }
+                  }
+                  drive(name, found->second->machine->onSentinel(rep, Clock::now()));
+              });
+        break;
+    }
+    case ResolveMachine::Step::Kind::CheckRole:
+        checkRole(step.node, Role::Master, step.deadline, [this, name](RoleReport rep, const std::string& ip) {
+            auto found = resolutions_.find(name);
+            if (found == resolutions_.end()) return;
+            found->second->nodeIp = ip;
+            drive(name, found->second->machine->onRole(rep, Clock::now()));
+        });
+        break;
+    case ResolveMachine::Step::Kind::Wait:
+        timers_.add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(step.delay).count()),
+                    [this, name] {
+                        auto found = resolutions_.find(name);
+                        if (found != resolutions_.end()) drive(name, found->second->machine->onWaitDone(Clock::now()));
+                    });
+        break;
+    case ResolveMachine::Step::Kind::Done:
+        finishResolve(name);
+        break;
+    }
+}
+
+void Watcher::finishResolve(const std::string& name) {
+    auto it = resolutions_.find(name);
+    if (it == resolutions_.end()) return;
+    std::unique_ptr<Resolution> r = std::move(it->second);
+    resolutions_.erase(it);
+    const ResolveOutcome& o = r->machine->outcome();
+    core_.counters().roleMismatches.fetch_add(static_cast<std::uint64_t>(r->machine->roleMismatches()),
+                                              std::memory_order_relaxed);
+    if (o.resolved) {
+        Link* answered = r->order[o.sentinelIndex];
+        moveToFront(answered);
+        std::string ip = r->nodeIp.empty() ? o.master.host : r->nodeIp;
+        core_.applyMaster(name, NodeTarget{o.master, ip}, o.configEpoch, r->why);
+        // Refresh the Sentinel list from the one that answered (the spec's
+        // optional step); nothing waits for it.
+        query(*answered, {{"SENTINEL", "SENTINELS", name}}, Clock::now() + core_.options().resolveTimeout,
+              [this](std::vector<ReplyPtr> replies, const std::string& err) {
+                  if (!err.empty() || replies.empty()) return;
+                  auto recs = parseSentinelRecords(replies[0].get());
+                  if (!recs) return;
+                  std::vector<Address> addrs;
+                  for (auto& s : *recs.value) addrs.push_back(s.address);
+                  learnSentinels(addrs);
+              });
+    } else {
+        core_.resolveFailed(name, Error(o.errc, o.stage, o.message, o.failures));
+    }
+    if (r->again && !stopping_) startResolve(name, r->why);
+}
+
+void Watcher::checkRole(const Address& node, Role want, Clock::time_point deadline,
+                        std::function<void(RoleReport, const std::string& ip)> cb) {
+    resolveHost(node.host, [this, node, want, deadline, cb](const std::string& ip, const std::string& err) {
+        if (!err.empty() || stopping_) {
+            cb(RoleReport{RoleReport::Kind::Failed, err.empty() ? "closed" : "cannot resolve: " + err}, "");
+            return;
+        }
+        AsyncConn* c = AsyncConn::create(&loop_);
+        roleConns_.insert(c);
+        auto done = std::make_shared<bool>(false);
+        auto finish = [this, c, cb, ip, done](RoleReport rep) {
+            if (*done) return;
+            *done = true;
+            if (roleConns_.erase(c)) c->destroy();
+            cb(std::move(rep), ip);
+        };
+        c->setClosedHandler([this, c, finish](const std::string& reason) {
+            roleConns_.erase(c);
+            finish(RoleReport{RoleReport::Kind::Failed, reason});
+        });
+        std::uint64_t timeout = msUntil(deadline);
+        c->connect(ip, node.port, timeout, [this, c, want, timeout, finish](const std::string& e) {
+            if (!e.empty()) {
+                finish(RoleReport{RoleReport::Kind::Failed, e});
+                return;
+            }
+            const Credentials& auth = core_.options().nodeAuth;
+            auto evaluate = [want, finish](const RoleInfo& info) {
+                bool ok = want == Role::Master ? info.kind == RoleInfo::Kind::Master
+                                               : info.kind == RoleInfo::Kind::Replica;
+                std::string is = info.kind == RoleInfo::Kind::Master    ? "a master"
+                                 : info.kind == RoleInfo::Kind::Replica ? "a replica of " + info.master.toString()
+                                                                        : "a Sentinel";
+                finish(RoleReport{ok ? RoleReport::Kind::IsMaster : RoleReport::Kind::WrongRole, is});
+            };
+            auto onRole = [c, timeout, finish, evaluate](ReplyPtr r, const std::string& roleErr) {
+                if (!roleErr.empty()) {
+                    finish(RoleReport{RoleReport::Kind::Failed, roleErr});
+                    return;
+                }
+                std::string text = r->type == REDIS_REPLY_ERROR ? replyText(r.get()) : "";
+                if (startsWith(text, "NOAUTH")) {
+                    finish(RoleReport{RoleReport::Kind::AuthFailed, text});
+                    return;
+                }
+                if (startsWith(text, "NOPERM")) {  // ROLE not allowed: INFO replication
+                    c->command({"INFO", "replication"}, timeout, [finish, evaluate](ReplyPtr ir, const std::string& e2) {
+                        if (!e2.empty() || ir->type != REDIS_REPLY_STRING) {
+                            finish(RoleReport{RoleReport::Kind::Failed, e2.empty() ? replyText(ir.get()) : e2});
+                            return;
+                        }
+                        auto info = parseInfoReplication(std::string_view(ir->str, ir->len));
+                        if (!info)
+                            finish(RoleReport{RoleReport::Kind::Failed, info.error});
+                        else
+                            evaluate(*info.value);
+                    });
+                    return;
+                }
+                auto info = parseRole(r.get());
+                if (!info)
+                    finish(RoleReport{RoleReport::Kind::Failed, info.error});
+                else
+                    evaluate(*info.value);
+            };
+            if (!auth.password.empty()) {
+                c->command(authCommand(auth), timeout, [c, timeout, finish, onRole](ReplyPtr r, const std::string& authErr) {
+                    if (!authErr.empty()) {
+                        finish(RoleReport{RoleReport::Kind::Failed, authErr});
+                        return;
+                    }
+                    if (r->type == REDIS_REPLY_ERROR) {
+                        finish(RoleReport{RoleReport::Kind::AuthFailed, replyText(r.get())});
+                        return;
+                    }
+                    c->command({"ROLE"}, timeout, onRole);
+                });
+            } else {
+                c->command({"ROLE"}, timeout, onRole);
+            }
+        });
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Resolving replicas
+
+void Watcher::resolveReplicas(const std::string& name) {
+    post([this, name] { startReplicas(name); });
+}
+
+void Watcher::startReplicas(const std::string& name) {
+    if (stopping_) return;
+    auto it = replicaResolutions_.find(name);
+    if (it != replicaResolutions_.end()) {
+        it->second->again = true;
+        return;
+    }
+    auto r = std::make_unique<ReplicaResolution>();
+    r->order = order_;
+    r->deadline = Clock::now() + core_.options().resolveTimeout;
+    replicaResolutions_[name] = std::move(r);
+    askReplicas(name, 0);
+}
+
+void Watcher::askReplicas(const std::string& name, std::size_t index) {
+    auto it = replicaResolutions_.find(name);
+    if (it == replicaResolutions_.end()) return;
+    ReplicaResolution& r = *it->second;
+    if (index >= r.order.size() || Clock::now() >= r.deadline) {
+        finishReplicas(name);
+        return;
+    }
+    Link* l = r.order[index];
+    const Options& o = core_.options();
+    auto stepDeadline = o.sentinelTimeout.count() > 0 ? std::min(r.deadline, Clock::now() + o.sentinelTimeout)
+                                                      : r.deadline;
+    query(*l, {{"SENTINEL", "REPLICAS", name}}, stepDeadline,
+          [this, name, index, l](std::vector<ReplyPtr> replies, const std::string& err) {
+              auto found = replicaResolutions_.find(name);
+              if (found == replicaResolutions_.end()) return;
+              ReplicaResolution& rr = *found->second;
+              if (!err.empty()) {
+                  rr.failures.push_back({l->addr, err});
+                  askReplicas(name, index + 1);
+                  return;
+              }
+              auto recs = parseReplicaRecords(replies[0].get());
+              if (!recs) {
+                  if (recs.error.find("No such master") != std::string::npos) ++rr.unknown;
+                  rr.failures.push_back({l->addr, recs.error});
+                  askReplicas(name, index + 1);
+                  return;
+              }
+              std::vector<Address> candidates;
+              for (auto& rec : *recs.value)
+                  if (rec.healthy() && rec.hasFlag("slave")) candidates.push_back(rec.address);
+              rr.answered = true;
+              if (candidates.empty()) {
+                  finishReplicas(name);
+                  return;
+              }
+              rr.pendingChecks = candidates.size();
+              for (auto& a : candidates) {
+                  checkRole(a, Role::Replica, rr.deadline, [this, name, a](RoleReport rep, const std::string& ip) {
+                      auto f = replicaResolutions_.find(name);
+                      if (f == replicaResolutions_.end()) return;
+                      if (rep.kind == RoleReport::Kind::IsMaster) f->second->healthy.push_back(NodeTarget{a, ip});
+                      if (--f->second->pendingChecks == 0) finishReplicas(name);
+                  });
+              }
+          });
+}
+
+void Watcher::finishReplicas(const std::string& name) {
+    auto it = replicaResolutions_.find(name);
+    if (it == replicaResolutions_.end()) return;
+    std::unique_ptr<ReplicaResolution> r = std::move(it->second);
+    replicaResolutions_.erase(it);
+    if (r->answered) {
+        std::sort(r->healthy.begin(), r->healthy.end(),
+                  [](const NodeTarget& a, const NodeTarget& b) { return a.address < b.address; });
+        core_.applyReplicas(name, r->healthy);
+    } else {
+        Errc code = r->unknown > 0 ? Errc::MasterNameUnknown : Errc::NoSentinelReachable;
+        std::string msg = r->unknown > 0 ? "no Sentinel knows a master named '" + name + "'"
+                                         : "no Sentinel could be reached for the replicas of '" + name + "'";
+        core_.replicasFailed(name, Error(code, Stage::Resolve, msg, r->failures));
+    }
+    if (r->again && !stopping_) startReplicas(name);
+}
+
+// ---------------------------------------------------------------------------
+// Admin
+
+namespace {
+struct AdminState {
+    std::vector<std::string> argv;
+    std::vector<Address> order;
+    std::size_t index = 0;
+    std::vector<SentinelFailure> failures;
+    Watcher::AdminDone done;
+};
+}  // namespace
+
+void Watcher::adminFirst(std::vector<std::string> argv, AdminDone done) {
+    auto st = std::make_shared<AdminState>();
+    st->argv = std::move(argv);
+    st->done = std::move(done);
+    bool posted = post([this, st] {
+        for (Link* l : order_) st->order.push_back(l->addr);
+        auto step = std::make_shared<std::function<void()>>();
+        *step = [this, st, step] {
+            if (st->index >= st->order.size()) {
+                st->done(nullptr, {}, st->failures);
+                *step = nullptr;  // break the cycle
+                return;
+            }
+            Link* l = link(st->order[st->index]);
+            const Options& o = core_.options();
+            auto deadline = Clock::now() + (o.sentinelTimeout.count() > 0 ? o.sentinelTimeout : o.resolveTimeout);
+            query(*l, {st->argv}, deadline, [st, step, l](std::vector<ReplyPtr> replies, const std::string& err) {
+                if (!err.empty()) {
+                    st->failures.push_back({l->addr, err});
+                    ++st->index;
+                    if (*step) (*step)();
+                    return;
+                }
+                auto fn = std::move(*step);
+                st->done(std::move(replies[0]), l->addr, st->failures);
+            });
+        };
+        (*step)();
+    });
+    if (!posted) st->done(nullptr, {}, {});
+}
+
+void Watcher::adminAll(std::vector<std::string> argv, AdminAllDone done) {
+    bool posted = post([this, argv, done] {
+        struct All {
+            std::vector<std::pair<Address, ReplyPtr>> replies;
+            std::vector<SentinelFailure> failures;
+            std::size_t left = 0;
+            AdminAllDone done;
+        };
+        auto all = std::make_shared<All>();
+        all->done = done;
+        all->left = order_.size();
+        if (all->left == 0) {
+            done({}, {});
+            return;
+        }
+        const Options& o = core_.options();
+        auto deadline = Clock::now() + (o.sentinelTimeout.count() > 0 ? o.sentinelTimeout : o.resolveTimeout);
+        for (Link* l : std::vector<Link*>(order_)) {
+            query(*l, {argv}, deadline, [all, l](std::vector<ReplyPtr> replies, const std::string& err) {
+                if (!err.empty())
+                    all->failures.push_back({l->addr, err});
+                else
+                    all->replies.emplace_back(l->addr, std::move(replies[0]));
+                if (--all->left == 0) all->done(std::move(all->replies), std::move(all->failures));
+            });
+        }
+    });
+    if (!posted) done({}, {});
+}
+
+}  // namespace sentinelpool::detail
