@@ -98,14 +98,34 @@ Connection Client::getMaster(const std::string& name) {
     return core_->entry(name).master->acquire();
 }
 
-void Client::putMaster(const std::string&, Connection&& conn) { conn.giveBack(); }
+namespace {
+void checkBelongs(const std::string& name, Role role, const Connection& conn) {
+    if (!conn) throw Error(Errc::InvalidArgument, Stage::Pool, "putting back an empty Connection");
+    // putReplica also takes the master connections getReplica hands out
+    // with ReplicaFallback::FallbackToMaster.
+    bool roleOk = conn.role() == role || role == Role::Replica;
+    if (conn.masterName() != name || !roleOk)
+        throw Error(Errc::InvalidArgument, Stage::Pool,
+                    "this connection belongs to the " + std::string(conn.role() == Role::Master ? "master" : "replica") +
+                        " pool of '" + conn.masterName() + "', not to the " + (role == Role::Master ? "master" : "replica") +
+                        " pool of '" + name + "'");
+}
+}  // namespace
+
+void Client::putMaster(const std::string& name, Connection&& conn) {
+    checkBelongs(name, Role::Master, conn);
+    conn.giveBack();
+}
 
 Connection Client::getReplica(const std::string& name) {
     checkOpen(*core_);
     return core_->getReplica(name);
 }
 
-void Client::putReplica(const std::string&, Connection&& conn) { conn.giveBack(); }
+void Client::putReplica(const std::string& name, Connection&& conn) {
+    checkBelongs(name, Role::Replica, conn);
+    conn.giveBack();
+}
 
 Lease Client::master(const std::string& name) { return Lease(core_, name, getMaster(name)); }
 Lease Client::replica(const std::string& name) { return Lease(core_, name, getReplica(name)); }

@@ -23,10 +23,11 @@ void validate(const Options& o) {
 }
 }  // namespace
 
-MasterEntry::~MasterEntry() {
-    master->retire();
-    for (auto& p : replicas.pools) p.second->retire();
+PoolRef makeReplicaPool(std::weak_ptr<ClientCore> owner, const std::string& name, const Options& opts) {
+    return PoolRef(new PoolCore(std::move(owner), name, Role::Replica, opts), [](PoolCore* p) { p->retire(); });
 }
+
+MasterEntry::~MasterEntry() { master->retire(); }
 
 ClientCore::ClientCore(Options options) : opts_(std::move(options)) {
     validate(opts_);
@@ -108,20 +109,20 @@ void ClientCore::applyReplicas(const std::string& name, const std::vector<NodeTa
     MasterEntry* e = find(name);
     if (!e) return;
     ReplicaSet& rs = e->replicas;
-    std::vector<PoolCore*> retired;
+    std::vector<PoolRef> retired;
     bool changed;
     {
         std::lock_guard<std::mutex> lk(rs.mu);
-        std::vector<std::pair<NodeTarget, PoolCore*>> next;
+        std::vector<std::pair<NodeTarget, PoolRef>> next;
         for (auto& t : replicas) {
-            auto it = std::find_if(rs.pools.begin(), rs.pools.end(), [&](const std::pair<NodeTarget, PoolCore*>& p) {
+            auto it = std::find_if(rs.pools.begin(), rs.pools.end(), [&](const std::pair<NodeTarget, PoolRef>& p) {
                 return p.first.address == t.address;
             });
             if (it != rs.pools.end()) {
                 next.push_back(*it);
                 rs.pools.erase(it);
             } else {
-                auto* p = new PoolCore(weak_from_this(), name, Role::Replica, opts_);
+                PoolRef p = makeReplicaPool(weak_from_this(), name, opts_);
                 p->setTarget(t, 0);
                 if (closed_.load()) p->close();
                 next.emplace_back(t, p);
@@ -137,7 +138,7 @@ void ClientCore::applyReplicas(const std::string& name, const std::vector<NodeTa
         ++rs.outcomes;
         rs.cv.notify_all();
     }
-    for (PoolCore* p : retired) p->retire();
+    retired.clear();  // outside the lock: the last reference retires its pool
     if (changed && opts_.callbacks.onReplicasChange) {
         ReplicasChange c;
         c.name = name;
@@ -160,7 +161,7 @@ void ClientCore::replicasFailed(const std::string& name, const Error& err) {
 Connection ClientCore::getReplica(const std::string& name) {
     MasterEntry& e = entry(name);
     ReplicaSet& rs = e.replicas;
-    std::vector<std::pair<NodeTarget, PoolCore*>> candidates;
+    std::vector<std::pair<NodeTarget, PoolRef>> candidates;
     {
         std::unique_lock<std::mutex> lk(rs.mu);
         while (!rs.resolved) {

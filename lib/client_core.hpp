@@ -28,10 +28,17 @@ struct Counters {
         poolExhausted{0}, fenceWaits{0}, eventsReceived{0}, sentinelQueries{0};
 };
 
+// A replica pool is shared by the set and by getReplica calls that picked it:
+// the last reference retires it (it deletes itself once no connection of it
+// is checked out), so a replica dropped from the set while a caller is about
+// to use its pool stays valid.
+using PoolRef = std::shared_ptr<PoolCore>;
+PoolRef makeReplicaPool(std::weak_ptr<ClientCore> owner, const std::string& name, const Options& opts);
+
 struct ReplicaSet {
     std::mutex mu;
     std::condition_variable cv;
-    std::vector<std::pair<NodeTarget, PoolCore*>> pools;  // the healthy replicas
+    std::vector<std::pair<NodeTarget, PoolRef>> pools;  // the healthy replicas
     bool resolved = false;
     bool resolving = false;
     std::uint64_t outcomes = 0;

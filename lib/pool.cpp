@@ -545,6 +545,11 @@ void Connection::giveBack() {
 
 redisContext* Connection::get() const { return conn_ ? conn_->ctx : nullptr; }
 
+const std::string& Connection::masterName() const {
+    static const std::string none;
+    return conn_ ? conn_->pool->name() : none;
+}
+
 namespace {
 Reply run(Connection& self, detail::PooledConn* c, const std::vector<const char*>& ptrs,
           const std::vector<size_t>& lens) {

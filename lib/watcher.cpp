@@ -37,6 +37,7 @@ struct Watcher::ReplicaResolution {
     bool answered = false;
     std::size_t pendingChecks = 0;
     std::vector<NodeTarget> healthy;
+    std::string authError;  // a replica refused the credentials
     bool again = false;
 };
 
@@ -146,6 +147,8 @@ void Watcher::shutdownOnLoop() {
     auto roles = roleConns_;
     roleConns_.clear();
     for (AsyncConn* c : roles) c->destroy();
+    auto attempts = attempts_;
+    for (AsyncConn* c : attempts) c->destroy();  // their callbacks see stopping_
     for (uv_getaddrinfo_t* req : dns_) uv_cancel(reinterpret_cast<uv_req_t*>(req));
     timers_.closeAll();
     uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
@@ -168,16 +171,15 @@ void Watcher::setLinkState(Link& l, bool up, const std::string& reason) {
     if (core_.options().callbacks.onSentinelState) core_.options().callbacks.onSentinelState({l.addr, up, reason});
 }
 
-void Watcher::resolveHost(const std::string& host,
-                          std::function<void(const std::string& ip, const std::string& err)> cb) {
+void Watcher::resolveHost(const std::string& host, HostDone cb) {
     if (isNumericHost(host)) {
-        cb(host, "");
+        cb({host}, "");
         return;
     }
     struct Req {
         uv_getaddrinfo_t req{};
         Watcher* self;
-        std::function<void(const std::string&, const std::string&)> cb;
+        HostDone cb;
     };
     auto* r = new Req{{}, this, std::move(cb)};
     r->req.data = r;
@@ -189,32 +191,69 @@ void Watcher::resolveHost(const std::string& host,
         [](uv_getaddrinfo_t* req, int status, addrinfo* res) {
             auto* rr = static_cast<Req*>(req->data);
             rr->self->dns_.erase(req);
-            std::string ip, err;
+            std::vector<std::string> ips;
+            std::string err;
             if (status < 0) {
                 err = uv_strerror(status);
             } else {
+                // Every address, in the resolver's order (a name may have an
+                // IPv6 and an IPv4 address, only one of them listening).
                 char buf[INET6_ADDRSTRLEN] = "";
-                for (addrinfo* a = res; a && ip.empty(); a = a->ai_next) {
+                for (addrinfo* a = res; a; a = a->ai_next) {
+                    buf[0] = 0;
                     if (a->ai_family == AF_INET)
-                        uv_ip4_name(reinterpret_cast<sockaddr_in*>(a->ai_addr), buf, sizeof buf), ip = buf;
+                        uv_ip4_name(reinterpret_cast<sockaddr_in*>(a->ai_addr), buf, sizeof buf);
                     else if (a->ai_family == AF_INET6)
-                        uv_ip6_name(reinterpret_cast<sockaddr_in6*>(a->ai_addr), buf, sizeof buf), ip = buf;
+                        uv_ip6_name(reinterpret_cast<sockaddr_in6*>(a->ai_addr), buf, sizeof buf);
+                    if (buf[0] && std::find(ips.begin(), ips.end(), buf) == ips.end()) ips.emplace_back(buf);
                 }
-                if (ip.empty()) err = "no address";
+                if (ips.empty()) err = "no address";
             }
             uv_freeaddrinfo(res);
             auto cb2 = std::move(rr->cb);
             delete rr;
-            cb2(ip, err);
+            cb2(ips, err);
         },
         host.c_str(), nullptr, &hints);
     if (rc != 0) {
         auto cb2 = std::move(r->cb);
         delete r;
-        cb2("", uv_strerror(rc));
+        cb2({}, uv_strerror(rc));
         return;
     }
     dns_.insert(&r->req);
+}
+
+void Watcher::connectAny(const Address& addr, std::uint64_t timeoutMs, ConnectDone cb) {
+    resolveHost(addr.host, [this, addr, timeoutMs, cb](const std::vector<std::string>& ips, const std::string& err) {
+        if (!err.empty()) {
+            cb(nullptr, "", "cannot resolve " + addr.host + ": " + err);
+            return;
+        }
+        auto list = std::make_shared<std::vector<std::string>>(ips);
+        auto attempt = std::make_shared<std::function<void(std::size_t, std::string)>>();
+        *attempt = [this, addr, timeoutMs, cb, list, attempt](std::size_t i, std::string lastErr) {
+            if (stopping_ || i >= list->size()) {
+                *attempt = nullptr;  // break the cycle
+                cb(nullptr, "", stopping_ ? "the client is closed" : lastErr);
+                return;
+            }
+            AsyncConn* c = AsyncConn::create(&loop_);
+            attempts_.insert(c);
+            std::string ip = (*list)[i];
+            c->connect(ip, addr.port, timeoutMs, [this, c, ip, i, cb, attempt](const std::string& e) {
+                attempts_.erase(c);
+                if (e.empty()) {
+                    *attempt = nullptr;
+                    cb(c, ip, "");
+                    return;
+                }
+                auto next = *attempt;  // keep it alive while it runs
+                if (next) next(i + 1, e);
+            });
+        };
+        (*attempt)(0, "");
+    });
 }
 
 void Watcher::ensureConnected(Link& l, std::uint64_t timeoutMs, std::function<void(const std::string&)> cb) {
@@ -230,54 +269,42 @@ void Watcher::ensureConnected(Link& l, std::uint64_t timeoutMs, std::function<vo
     if (l.connecting) return;
     l.connecting = true;
     Link* lp = &l;
-    resolveHost(l.addr.host, [this, lp, timeoutMs](const std::string& ip, const std::string& err) {
-        if (!err.empty()) {
-            finishConnect(*lp, "cannot resolve " + lp->addr.host + ": " + err);
+    connectAny(l.addr, timeoutMs, [this, lp, timeoutMs](AsyncConn* c, const std::string&, const std::string& e) {
+        if (!c) {
+            finishConnect(*lp, e);
             return;
         }
-        if (stopping_) {
-            finishConnect(*lp, "the client is closed");
-            return;
-        }
-        AsyncConn* c = AsyncConn::create(&loop_);
         lp->cmd = c;
         c->setClosedHandler([this, lp, c](const std::string& reason) {
             if (lp->cmd == c) lp->cmd = nullptr;
             if (!lp->connecting) setLinkState(*lp, false, reason);
         });
-        c->connect(ip, lp->addr.port, timeoutMs, [this, lp, c, timeoutMs](const std::string& e) {
-            if (!e.empty()) {
-                if (lp->cmd == c) lp->cmd = nullptr;
-                finishConnect(*lp, e);
-                return;
-            }
-            const Options& o = core_.options();
-            std::vector<std::vector<std::string>> hs;
-            if (!o.sentinelAuth.password.empty()) hs.push_back(authCommand(o.sentinelAuth));
-            if (!o.clientName.empty()) hs.push_back({"CLIENT", "SETNAME", o.clientName});
-            if (hs.empty()) {
-                finishConnect(*lp, "");
-                return;
-            }
-            auto left = std::make_shared<std::size_t>(hs.size());
-            auto first = std::make_shared<std::string>();
-            for (auto& cmd : hs) {
-                c->command(cmd, timeoutMs, [this, lp, c, left, first](ReplyPtr r, const std::string& cmdErr) {
-                    if (first->empty()) {
-                        if (!cmdErr.empty())
-                            *first = cmdErr;
-                        else if (r->type == REDIS_REPLY_ERROR)
-                            *first = replyText(r.get());
-                    }
-                    if (--*left) return;
-                    if (!first->empty() && lp->cmd == c) {
-                        lp->cmd = nullptr;
-                        c->destroy();
-                    }
-                    finishConnect(*lp, *first);
-                });
-            }
-        });
+        const Options& o = core_.options();
+        std::vector<std::vector<std::string>> hs;
+        if (!o.sentinelAuth.password.empty()) hs.push_back(authCommand(o.sentinelAuth));
+        if (!o.clientName.empty()) hs.push_back({"CLIENT", "SETNAME", o.clientName});
+        if (hs.empty()) {
+            finishConnect(*lp, "");
+            return;
+        }
+        auto left = std::make_shared<std::size_t>(hs.size());
+        auto first = std::make_shared<std::string>();
+        for (auto& cmd : hs) {
+            c->command(cmd, timeoutMs, [this, lp, c, left, first](ReplyPtr r, const std::string& cmdErr) {
+                if (first->empty()) {
+                    if (!cmdErr.empty())
+                        *first = cmdErr;
+                    else if (r->type == REDIS_REPLY_ERROR)
+                        *first = replyText(r.get());
+                }
+                if (--*left) return;
+                if (!first->empty() && lp->cmd == c) {
+                    lp->cmd = nullptr;
+                    c->destroy();
+                }
+                finishConnect(*lp, *first);
+            });
+        }
     });
 }
 
@@ -516,12 +543,12 @@ void Watcher::finishResolve(const std::string& name) {
 
 void Watcher::checkRole(const Address& node, Role want, Clock::time_point deadline,
                         std::function<void(RoleReport, const std::string& ip)> cb) {
-    resolveHost(node.host, [this, node, want, deadline, cb](const std::string& ip, const std::string& err) {
-        if (!err.empty() || stopping_) {
-            cb(RoleReport{RoleReport::Kind::Failed, err.empty() ? "closed" : "cannot resolve: " + err}, "");
+    std::uint64_t timeout = msUntil(deadline);
+    connectAny(node, timeout, [this, want, timeout, cb](AsyncConn* c, const std::string& ip, const std::string& e) {
+        if (!c) {
+            cb(RoleReport{RoleReport::Kind::Failed, e}, "");
             return;
         }
-        AsyncConn* c = AsyncConn::create(&loop_);
         roleConns_.insert(c);
         auto done = std::make_shared<bool>(false);
         auto finish = [this, c, cb, ip, done](RoleReport rep) {
@@ -534,12 +561,7 @@ void Watcher::checkRole(const Address& node, Role want, Clock::time_point deadli
             roleConns_.erase(c);
             finish(RoleReport{RoleReport::Kind::Failed, reason});
         });
-        std::uint64_t timeout = msUntil(deadline);
-        c->connect(ip, node.port, timeout, [this, c, want, timeout, finish](const std::string& e) {
-            if (!e.empty()) {
-                finish(RoleReport{RoleReport::Kind::Failed, e});
-                return;
-            }
+        {
             const Credentials& auth = core_.options().nodeAuth;
             auto evaluate = [want, finish](const RoleInfo& info) {
                 bool ok = want == Role::Master ? info.kind == RoleInfo::Kind::Master
@@ -594,7 +616,7 @@ void Watcher::checkRole(const Address& node, Role want, Clock::time_point deadli
             } else {
                 c->command({"ROLE"}, timeout, onRole);
             }
-        });
+        }
     });
 }
 
@@ -662,6 +684,8 @@ void Watcher::askReplicas(const std::string& name, std::size_t index) {
                       auto f = replicaResolutions_.find(name);
                       if (f == replicaResolutions_.end()) return;
                       if (rep.kind == RoleReport::Kind::IsMaster) f->second->healthy.push_back(NodeTarget{a, ip});
+                      if (rep.kind == RoleReport::Kind::AuthFailed)
+                          f->second->authError = a.toString() + " refused the data-node credentials: " + rep.detail;
                       if (--f->second->pendingChecks == 0) finishReplicas(name);
                   });
               }
@@ -673,7 +697,9 @@ void Watcher::finishReplicas(const std::string& name) {
     if (it == replicaResolutions_.end()) return;
     std::unique_ptr<ReplicaResolution> r = std::move(it->second);
     replicaResolutions_.erase(it);
-    if (r->answered) {
+    if (r->answered && r->healthy.empty() && !r->authError.empty()) {
+        core_.replicasFailed(name, Error(Errc::AuthenticationFailed, Stage::RoleCheck, r->authError, r->failures));
+    } else if (r->answered) {
         std::sort(r->healthy.begin(), r->healthy.end(),
                   [](const NodeTarget& a, const NodeTarget& b) { return a.address < b.address; });
         core_.applyReplicas(name, r->healthy);

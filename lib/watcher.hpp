@@ -81,7 +81,13 @@ private:
     void learnSentinels(const std::vector<Address>& addrs);
 
     // DNS.
-    void resolveHost(const std::string& host, std::function<void(const std::string& ip, const std::string& err)> cb);
+    // Every address of a host (a numeric one as is), without blocking.
+    using HostDone = std::function<void(const std::vector<std::string>& ips, const std::string& err)>;
+    void resolveHost(const std::string& host, HostDone cb);
+    // Connects to the first of the host's addresses that accepts; c is null
+    // on failure (err says why, for the last address tried).
+    using ConnectDone = std::function<void(AsyncConn* c, const std::string& ip, const std::string& err)>;
+    void connectAny(const Address& addr, std::uint64_t timeoutMs, ConnectDone cb);
 
     // Resolutions.
     void startResolve(const std::string& name, Detector why);
@@ -113,6 +119,7 @@ private:
     std::map<std::string, std::unique_ptr<ReplicaResolution>> replicaResolutions_;
     std::set<uv_getaddrinfo_t*> dns_;
     std::set<AsyncConn*> roleConns_;
+    std::set<AsyncConn*> attempts_;  // connecting (connectAny)
     bool stopping_ = false;
 };
 

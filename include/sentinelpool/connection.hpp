@@ -54,7 +54,8 @@ public:
     bool broken() const;
 
     const Address& address() const;  // the node it is connected to
-    Role role() const;
+    Role role() const;                  // the pool it came from
+    const std::string& masterName() const;  // the master name it was taken for
     std::uint64_t generation() const;  // the pool generation it belongs to
 
 private:
