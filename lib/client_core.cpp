@@ -18,8 +18,12 @@ void validate(const Options& o) {
     if (o.resolveTimeout.count() <= 0) bad("Options::resolveTimeout must be > 0");
     if (o.database < 0) bad("Options::database must be >= 0");
     for (auto* t : {&o.sentinelTimeout, &o.connectTimeout, &o.commandTimeout, &o.waitTimeout, &o.maxIdle,
-                    &o.maxLifetime, &o.startupTimeout, &o.reconcileInterval})
+                    &o.maxLifetime, &o.startupTimeout, &o.reconcileInterval, &o.reconnectMin, &o.reconnectMax})
         if (t->count() < 0) bad("negative timeouts are invalid");
+    if (o.probeInterval.count() <= 0 || o.failoverConfirmTimeout.count() <= 0)
+        bad("Options::probeInterval and failoverConfirmTimeout must be > 0");
+    if (o.reconnectMin.count() <= 0 || o.reconnectMax < o.reconnectMin)
+        bad("Options::reconnectMin must be > 0 and reconnectMax >= reconnectMin");
 }
 }  // namespace
 
@@ -76,6 +80,13 @@ MasterEntry& ClientCore::entry(const std::string& name) {
     table_.store(copy.get(), std::memory_order_release);
     tables_.push_back(std::move(copy));
     return ref;
+}
+
+std::vector<std::string> ClientCore::names() const {
+    const Table* t = table_.load(std::memory_order_acquire);
+    std::vector<std::string> out;
+    for (auto& kv : *t) out.push_back(kv.first);
+    return out;
 }
 
 void ClientCore::requestResolve(const std::string& name) { watcher_->resolve(name); }

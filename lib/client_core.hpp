@@ -69,6 +69,7 @@ public:
     // The entry of a name, created on first use. Any thread.
     MasterEntry& entry(const std::string& name);
     MasterEntry* find(const std::string& name);
+    std::vector<std::string> names() const;
 
     Connection getReplica(const std::string& name);
 

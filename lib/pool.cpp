@@ -320,7 +320,7 @@ bool PoolCore::setTarget(const NodeTarget& t, std::uint64_t epoch) {
         resolved_ = true;
         resolving_ = false;
         lastError_.reset();
-        fenced_ = false;
+        if (changed) fenced_ = false;  // the same master again leaves a failover fence in place
         ++outcomes_;
         if (generationEnds) {
             ++generation_;

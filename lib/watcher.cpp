@@ -19,6 +19,17 @@ struct Watcher::Link {
     bool up = false;
     std::atomic<bool> upFlag{false};
     std::atomic<std::uint64_t> queries{0}, failures{0}, connects{0};
+    // The event subscription.
+    AsyncConn* sub = nullptr;
+    bool subConnecting = false;
+    bool everSubscribed = false;
+    std::size_t confirmed = 0;  // channels confirmed by the Sentinel
+    std::chrono::milliseconds backoff{0};
+    int failuresSinceUp = 0;
+    Clock::time_point lastLog{};
+    int suppressed = 0;
+    std::atomic<bool> subscribed{false};
+    std::atomic<std::uint64_t> events{0};
 };
 
 struct Watcher::Resolution {
@@ -83,6 +94,12 @@ void Watcher::start() {
         accepting_ = true;
     }
     running_.store(true);
+    rng_ ^= static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) | 1;
+    post([this] {
+        if (core_.options().subscribeEvents)
+            for (auto& l : links_) connectSub(*l);
+        scheduleReconcile();
+    });
     thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
 }
 
@@ -141,6 +158,11 @@ void Watcher::shutdownOnLoop() {
         if (l->cmd) {
             AsyncConn* c = l->cmd;
             l->cmd = nullptr;
+            c->destroy();
+        }
+        if (l->sub) {
+            AsyncConn* c = l->sub;
+            l->sub = nullptr;
             c->destroy();
         }
     }
@@ -377,8 +399,10 @@ void Watcher::learnSentinels(const std::vector<Address>& addrs) {
         auto l = std::make_unique<Link>();
         l->addr = a;
         order_.push_back(l.get());
+        Link& added = *l;
         links_.push_back(std::move(l));
         changed = true;
+        if (core_.options().subscribeEvents) connectSub(added);
     }
     if (!changed) return;
     std::lock_guard<std::mutex> lk(orderMu_);
@@ -402,9 +426,252 @@ std::vector<SentinelStats> Watcher::sentinelStats() const {
         s.queries = l->queries.load();
         s.failures = l->failures.load();
         s.reconnects = l->connects.load();
+        s.subscribed = l->subscribed.load();
+        s.events = l->events.load();
         out.push_back(s);
     }
     return out;
+}
+
+// ---------------------------------------------------------------------------
+// Timers and jitter
+
+void Watcher::after(Clock::duration d, std::function<void()> fn) {
+    if (stopping_) return;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    timers_.add(ms > 0 ? static_cast<std::uint64_t>(ms) : 0, std::move(fn));
+}
+
+double Watcher::jitter(double lo, double hi) {
+    rng_ ^= rng_ << 13;
+    rng_ ^= rng_ >> 7;
+    rng_ ^= rng_ << 17;
+    return lo + (hi - lo) * static_cast<double>(rng_ >> 11) / static_cast<double>(1ULL << 53);
+}
+
+void Watcher::log(LogLevel level, const std::string& msg) {
+    if (core_.options().callbacks.onLog) core_.options().callbacks.onLog(level, msg);
+}
+
+// ---------------------------------------------------------------------------
+// Event subscriptions
+
+void Watcher::connectSub(Link& l) {
+    if (stopping_ || l.sub || l.subConnecting) return;
+    l.subConnecting = true;
+    Link* lp = &l;
+    const Options& o = core_.options();
+    std::uint64_t timeout = static_cast<std::uint64_t>(
+        (o.sentinelTimeout.count() > 0 ? o.sentinelTimeout : o.resolveTimeout).count());
+    connectAny(l.addr, timeout, [this, lp, timeout](AsyncConn* c, const std::string&, const std::string& err) {
+        lp->subConnecting = false;
+        if (!c) {
+            subFailed(*lp, err);
+            return;
+        }
+        if (stopping_) {
+            c->destroy();
+            return;
+        }
+        lp->sub = c;
+        lp->confirmed = 0;
+        c->setClosedHandler([this, lp, c](const std::string& reason) {
+            if (lp->sub == c) lp->sub = nullptr;
+            subFailed(*lp, reason);
+        });
+        c->setPushHandler([this, lp](ReplyPtr r) { onPush(*lp, std::move(r)); });
+        const Options& opts = core_.options();
+        auto fail = [this, lp, c](const std::string& why) {
+            if (lp->sub != c) return;
+            lp->sub = nullptr;
+            c->destroy();
+            subFailed(*lp, why);
+        };
+        if (!opts.sentinelAuth.password.empty())
+            c->command(authCommand(opts.sentinelAuth), timeout, [fail](ReplyPtr r, const std::string& e) {
+                if (!e.empty()) fail(e);
+                else if (r->type == REDIS_REPLY_ERROR) fail(replyText(r.get()));
+            });
+        if (!opts.clientName.empty())
+            c->command({"CLIENT", "SETNAME", opts.clientName}, timeout, [](ReplyPtr, const std::string&) {});
+        std::vector<std::string> argv{"SUBSCRIBE"};
+        for (auto& ch : eventChannels()) argv.push_back(ch);
+        c->send(argv);
+    });
+}
+
+void Watcher::subFailed(Link& l, const std::string& reason) {
+    bool wasUp = l.subscribed.exchange(false);
+    if (stopping_) return;
+    ++l.failuresSinceUp;
+    // Rate-limited: the first failure, then at most one line per 10 s.
+    auto now = Clock::now();
+    if (wasUp || l.lastLog == Clock::time_point{} || now - l.lastLog >= std::chrono::seconds(10)) {
+        std::string extra = l.suppressed ? " (" + std::to_string(l.suppressed) + " similar failures not logged)" : "";
+        log(LogLevel::Warning, "events from Sentinel " + l.addr.toString() + " lost: " + reason + extra);
+        l.lastLog = now;
+        l.suppressed = 0;
+    } else {
+        ++l.suppressed;
+    }
+    if (wasUp) setLinkState(l, false, reason);
+    // Exponential backoff with jitter, per Sentinel.
+    const Options& o = core_.options();
+    l.backoff = l.backoff.count() == 0 ? o.reconnectMin : std::min(l.backoff * 2, o.reconnectMax);
+    auto delay = std::chrono::duration_cast<Clock::duration>(l.backoff * jitter(0.5, 1.0));
+    Link* lp = &l;
+    after(delay, [this, lp] { connectSub(*lp); });
+}
+
+void Watcher::onPush(Link& l, ReplyPtr r) {
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 3) {
+        if (r && r->type == REDIS_REPLY_ERROR) {
+            // SUBSCRIBE refused (an ACL without +subscribe): say so, retry later.
+            std::string why = replyText(r.get());
+            if (l.sub) {
+                AsyncConn* c = l.sub;
+                l.sub = nullptr;
+                c->destroy();
+            }
+            subFailed(l, "SUBSCRIBE refused: " + why);
+        }
+        return;
+    }
+    std::string kind = replyText(r->element[0]);
+    if (kind == "subscribe") {
+        if (++l.confirmed != eventChannels().size()) return;
+        bool resubscribed = l.everSubscribed;
+        l.everSubscribed = true;
+        l.subscribed.store(true);
+        l.backoff = std::chrono::milliseconds(0);
+        if (l.failuresSinceUp > 0)
+            log(LogLevel::Info, "events from Sentinel " + l.addr.toString() + " back after " +
+                                    std::to_string(l.failuresSinceUp) + " failed attempt(s)");
+        l.failuresSinceUp = 0;
+        setLinkState(l, true, "");
+        // Events may have been missed while it was away: reconcile now.
+        if (resubscribed) reconcileAll();
+        return;
+    }
+    if (kind != "message") return;
+    l.events.fetch_add(1, std::memory_order_relaxed);
+    core_.counters().eventsReceived.fetch_add(1, std::memory_order_relaxed);
+    auto parsed = parseEvent(std::string_view(r->element[1]->str, r->element[1]->len),
+                             std::string_view(r->element[2]->str, r->element[2]->len));
+    if (!parsed) {
+        log(LogLevel::Warning, "unreadable event from Sentinel " + l.addr.toString() + ": " + parsed.error);
+        return;
+    }
+    onEvent(*parsed.value);
+}
+
+void Watcher::onEvent(const EventMsg& e) {
+    if (e.masterName.empty() || !core_.find(e.masterName)) return;  // not a name this client uses
+    act(e.masterName, machine(e.masterName).onEvent(e, Clock::now()));
+}
+
+// ---------------------------------------------------------------------------
+// Following failovers
+
+SwitchMachine& Watcher::machine(const std::string& name) {
+    auto it = machines_.find(name);
+    if (it != machines_.end()) return *it->second;
+    const Options& o = core_.options();
+    SwitchMachine::Config cfg;
+    cfg.fence = o.fence;
+    cfg.probeInterval = o.probeInterval;
+    cfg.confirmTimeout = o.failoverConfirmTimeout;
+    auto m = std::make_unique<SwitchMachine>(cfg);
+    if (MasterEntry* e = core_.find(name))
+        if (e->master->resolved()) m->setCurrent(e->master->target().address);
+    SwitchMachine& ref = *m;
+    machines_[name] = std::move(m);
+    return ref;
+}
+
+void Watcher::act(const std::string& name, const SwitchMachine::Actions& a) {
+    if (stopping_ || !a.any()) return;
+    MasterEntry* e = core_.find(name);
+    if (!e) return;
+    if (a.fence && e->master->resolved()) e->master->fence();
+    if (a.unfence) e->master->unfence();
+    if (a.refreshReplicas) {
+        bool used;
+        {
+            std::lock_guard<std::mutex> lk(e->replicas.mu);
+            used = e->replicas.resolved || e->replicas.resolving;
+        }
+        if (used) startReplicas(name);
+    }
+    if (a.probe) probe(name, *a.probe);
+    if (a.resolve) startResolve(name, Detector::Event);
+    if (a.tickAfter)
+        after(*a.tickAfter, [this, name] { act(name, machine(name).onTick(Clock::now())); });
+}
+
+void Watcher::probe(const std::string& name, const Address& node) {
+    SwitchMachine& m = machine(name);
+    // Each probe is bounded by the machine's deadline (and a Sentinel step).
+    auto deadline = std::min(m.deadline(), Clock::now() + std::max<Clock::duration>(core_.options().sentinelTimeout,
+                                                                                  std::chrono::milliseconds(50)));
+    checkRole(node, Role::Master, deadline, [this, name, node](RoleReport rep, const std::string& ip) {
+        SwitchMachine::Probe result = rep.kind == RoleReport::Kind::IsMaster    ? SwitchMachine::Probe::Master
+                                      : rep.kind == RoleReport::Kind::WrongRole ? SwitchMachine::Probe::NotMaster
+                                                                                : SwitchMachine::Probe::Failed;
+        auto a = machine(name).onProbe(node, result, Clock::now());
+        if (a.apply) applyEvent(name, *a.apply, ip);
+        act(name, a);
+    });
+}
+
+void Watcher::applyEvent(const std::string& name, const Address& node, const std::string& ip) {
+    MasterEntry* e = core_.find(name);
+    if (!e || stopping_) return;
+    // The event carries no epoch: count this switch as one epoch forward, so
+    // Sentinels still answering the old master (with the old epoch) are
+    // stale. The real new epoch is at least that, and replaces it on the
+    // next resolution.
+    std::uint64_t epoch = e->master->configEpoch() + 1;
+    core_.applyMaster(name, NodeTarget{node, ip.empty() ? node.host : ip}, epoch, Detector::Event);
+    machine(name).setCurrent(node);
+}
+
+void Watcher::scheduleReconcile() {
+    auto every = core_.options().reconcileInterval;
+    if (every.count() <= 0) return;
+    auto delay = std::chrono::duration_cast<Clock::duration>(every * jitter(0.8, 1.2));
+    after(delay, [this] {
+        reconcileAll();
+        scheduleReconcile();
+    });
+}
+
+void Watcher::reconcileAll() {
+    for (auto& name : core_.names()) {
+        MasterEntry* e = core_.find(name);
+        if (e && e->master->resolved()) startResolve(name, Detector::Reconcile);
+    }
+}
+
+void Watcher::errorResolve(const std::string& name, Detector d) {
+    // Errors come in bursts (every caller of a dead master fails): at most
+    // one resolution per interval, the last error of a burst included.
+    auto now = Clock::now();
+    Clock::duration minGap = std::chrono::milliseconds(100);
+    for (auto& l : links_)
+        if (l->subscribed.load()) minGap = std::chrono::milliseconds(500);  // events will tell us
+    auto it = lastErrorResolve_.find(name);
+    if (it == lastErrorResolve_.end() || now - it->second >= minGap) {
+        lastErrorResolve_[name] = now;
+        startResolve(name, d);
+        return;
+    }
+    if (!errorResolvePending_.insert(name).second) return;
+    after(it->second + minGap - now, [this, name, d] {
+        errorResolvePending_.erase(name);
+        lastErrorResolve_[name] = Clock::now();
+        startResolve(name, d);
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -423,7 +690,7 @@ void Watcher::nodeFailed(const std::string& name, Role role, const Address&, std
         }
         MasterEntry* e = core_.find(name);
         if (!e || e->master->generation() != generation) return;  // already moved on
-        startResolve(name, d);
+        errorResolve(name, d);
     });
 }
 
@@ -447,6 +714,8 @@ void Watcher::startResolve(const std::string& name, Detector why) {
     cfg.minEpoch = e.master->configEpoch();
     cfg.sentinelTimeout = o.sentinelTimeout;
     cfg.roleCheck = o.roleCheck;
+    if (e.master->resolved()) cfg.current = e.master->target().address;
+    cfg.skipRoleCheckIfCurrent = why == Detector::Reconcile;
     r->machine = std::make_unique<ResolveMachine>(cfg, Clock::now() + o.resolveTimeout);
     Resolution* raw = r.get();
     resolutions_[name] = std::move(r);
@@ -484,6 +753,7 @@ void Watcher::drive(const std::string& name, ResolveMachine::Step step) {
                           // epoch is unknown: accept the answer as current.
                           auto rec = parseMasterRecord(replies[1].get());
                           rep.configEpoch = rec ? rec.value->configEpoch : minEpoch;
+                          rep.failoverInProgress = rec && rec.value->hasFlag("failover_in_progress");
                       }
                   }
                   drive(name, found->second->machine->onSentinel(rep, Clock::now()));
@@ -499,8 +769,7 @@ void Watcher::drive(const std::string& name, ResolveMachine::Step step) {
         });
         break;
     case ResolveMachine::Step::Kind::Wait:
-        timers_.add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(step.delay).count()),
-                    [this, name] {
+        after(step.delay, [this, name] {
                         auto found = resolutions_.find(name);
                         if (found != resolutions_.end()) drive(name, found->second->machine->onWaitDone(Clock::now()));
                     });
@@ -524,6 +793,7 @@ void Watcher::finishResolve(const std::string& name) {
         moveToFront(answered);
         std::string ip = r->nodeIp.empty() ? o.master.host : r->nodeIp;
         core_.applyMaster(name, NodeTarget{o.master, ip}, o.configEpoch, r->why);
+        machine(name).setCurrent(o.master);
         // Refresh the Sentinel list from the one that answered (the spec's
         // optional step); nothing waits for it.
         query(*answered, {{"SENTINEL", "SENTINELS", name}}, Clock::now() + core_.options().resolveTimeout,

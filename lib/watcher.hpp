@@ -28,6 +28,8 @@
 #include "async_conn.hpp"
 #include "common/loop_timers.hpp"
 #include "detail/resolve_machine.hpp"
+#include "detail/sentinel_events.hpp"
+#include "detail/switch_machine.hpp"
 #include "pool.hpp"
 
 namespace sentinelpool::detail {
@@ -89,6 +91,25 @@ private:
     using ConnectDone = std::function<void(AsyncConn* c, const std::string& ip, const std::string& err)>;
     void connectAny(const Address& addr, std::uint64_t timeoutMs, ConnectDone cb);
 
+    // Timers that are not armed once the loop is stopping.
+    void after(Clock::duration d, std::function<void()> fn);
+
+    // Event subscriptions (one pub/sub connection per Sentinel).
+    void connectSub(Link& l);
+    void subFailed(Link& l, const std::string& reason);
+    void onPush(Link& l, ReplyPtr r);
+    void onEvent(const EventMsg& e);
+    void log(LogLevel level, const std::string& msg);
+
+    // Following failovers: one switching machine per master name.
+    SwitchMachine& machine(const std::string& name);
+    void act(const std::string& name, const SwitchMachine::Actions& a);
+    void probe(const std::string& name, const Address& node);
+    void applyEvent(const std::string& name, const Address& node, const std::string& ip);
+    void scheduleReconcile();
+    void reconcileAll();
+    void errorResolve(const std::string& name, Detector d);
+
     // Resolutions.
     void startResolve(const std::string& name, Detector why);
     void drive(const std::string& name, ResolveMachine::Step step);
@@ -120,6 +141,11 @@ private:
     std::set<uv_getaddrinfo_t*> dns_;
     std::set<AsyncConn*> roleConns_;
     std::set<AsyncConn*> attempts_;  // connecting (connectAny)
+    std::map<std::string, std::unique_ptr<SwitchMachine>> machines_;
+    std::map<std::string, Clock::time_point> lastErrorResolve_;
+    std::set<std::string> errorResolvePending_;
+    std::uint64_t rng_ = 0x9e3779b97f4a7c15ULL;  // jitter (xorshift), loop thread only
+    double jitter(double lo, double hi);
     bool stopping_ = false;
 };
 

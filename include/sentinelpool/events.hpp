@@ -44,10 +44,15 @@ struct ReplicasChange {
     std::vector<Address> replicas;  // the healthy replicas now
 };
 
+enum class LogLevel { Info, Warning };
+
 struct Callbacks {
     std::function<void(const MasterSwitch&)> onMasterSwitch;
     std::function<void(const SentinelState&)> onSentinelState;
     std::function<void(const ReplicasChange&)> onReplicasChange;
+    // What the library would log (Sentinel links lost and back, unreadable
+    // events), rate-limited per Sentinel. Empty: nothing is logged.
+    std::function<void(LogLevel, const std::string&)> onLog;
 };
 
 struct SentinelStats {
@@ -56,6 +61,8 @@ struct SentinelStats {
     std::uint64_t queries = 0;     // commands sent to it
     std::uint64_t failures = 0;    // connections or queries that failed
     std::uint64_t reconnects = 0;
+    bool subscribed = false;       // its event subscription is up
+    std::uint64_t events = 0;      // events received from it
 };
 
 struct Stats {

@@ -108,6 +108,12 @@ struct Options {
     // waitTimeout) instead of handing out the old master. Default true.
     bool fence = true;
     FailoverPolicy failoverPolicy = FailoverPolicy::Drain;
+    // After an event names a new master (or the replica being promoted), its
+    // role is probed every probeInterval until it reports master, for up to
+    // failoverConfirmTimeout; then the fence is lifted and the Sentinels are
+    // asked. Defaults 5 ms and 5000 ms. Must be > 0.
+    std::chrono::milliseconds probeInterval{5};
+    std::chrono::milliseconds failoverConfirmTimeout{5000};
     // Reconnect backoff of a Sentinel link: first delay and cap, in ms, with
     // jitter. Defaults 50 and 2000.
     std::chrono::milliseconds reconnectMin{50};

@@ -59,9 +59,15 @@ ResolveMachine::Step ResolveMachine::onSentinel(const SentinelReport& r, Clock::
                          std::to_string(cfg_.minEpoch) + " already applied");
         return next(now);
     }
+    if (r.failoverInProgress && cfg_.current) {
+        ++stale_;
+        note(index_, "failover in progress: its answer may be the old master");
+        return next(now);
+    }
     candidate_ = r.master;
     candidateEpoch_ = r.configEpoch;
-    if (!cfg_.roleCheck) {
+    bool isCurrent = cfg_.current && *cfg_.current == r.master;
+    if (!cfg_.roleCheck || (isCurrent && cfg_.skipRoleCheckIfCurrent)) {
         outcome_.resolved = true;
         outcome_.master = candidate_;
         outcome_.configEpoch = candidateEpoch_;

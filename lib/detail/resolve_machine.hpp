@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@ struct SentinelReport {
     enum class Kind { Answered, UnknownName, Failed } kind = Kind::Failed;
     Address master;                 // Answered
     std::uint64_t configEpoch = 0;  // Answered
+    // Answered: the Sentinel is running a failover of this master (its
+    // address and epoch are in flux: the leader reports the new epoch with
+    // the old address until it switches, last of all Sentinels).
+    bool failoverInProgress = false;
     std::string reason;             // UnknownName, Failed
 };
 
@@ -62,6 +67,11 @@ public:
         Clock::duration sentinelTimeout = std::chrono::milliseconds(250);  // 0: overall only
         Clock::duration roleRetryDelay = std::chrono::milliseconds(100);
         bool roleCheck = true;
+        // The master in use, if any. skipRoleCheckIfCurrent: an answer naming
+        // it is accepted without a role check (the periodic reconcile; the
+        // pools report a demoted master through their errors).
+        std::optional<Address> current;
+        bool skipRoleCheckIfCurrent = false;
     };
 
     struct Step {

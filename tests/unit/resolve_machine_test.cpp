@@ -222,3 +222,47 @@ TEST_CASE("a node refusing the data-node password is AuthenticationFailed at onc
     CHECK(m.outcome().errc == Errc::AuthenticationFailed);
     CHECK(m.outcome().stage == Stage::RoleCheck);
 }
+
+TEST_CASE("a Sentinel running the failover is skipped once a master is in use") {
+    auto t0 = Clock::now();
+    auto cfg = config(3);
+    cfg.current = kM2;  // switched already (by an event)
+    ResolveMachine m(cfg, t0 + 2s);
+    m.start(t0);
+    SentinelReport leader = answered(kM1, 4);  // the new epoch with the old address
+    leader.failoverInProgress = true;
+    auto s = m.onSentinel(leader, t0);
+    REQUIRE(s.kind == Kind::AskSentinel);
+    CHECK(s.sentinel == 1);
+    s = m.onSentinel(answered(kM2, 4), t0);
+    REQUIRE(s.kind == Kind::CheckRole);
+    CHECK(s.node == kM2);
+    CHECK(m.outcome().failures.empty());
+    m.onRole(role(RoleReport::Kind::IsMaster), t0);
+    CHECK(m.outcome().master == kM2);
+    CHECK(m.outcome().failures.at(0).reason.find("failover in progress") == 0);
+}
+
+TEST_CASE("the first resolution takes a Sentinel in a failover: there is nothing better") {
+    auto t0 = Clock::now();
+    ResolveMachine m(config(), t0 + 2s);
+    m.start(t0);
+    SentinelReport r = answered(kM1, 4);
+    r.failoverInProgress = true;
+    CHECK(m.onSentinel(r, t0).kind == Kind::CheckRole);
+}
+
+TEST_CASE("reconcile: an answer naming the master in use needs no role check") {
+    auto t0 = Clock::now();
+    auto cfg = config(3);
+    cfg.current = kM1;
+    cfg.skipRoleCheckIfCurrent = true;
+    ResolveMachine m(cfg, t0 + 2s);
+    m.start(t0);
+    CHECK(m.onSentinel(answered(kM1, 3), t0).kind == Kind::Done);
+    CHECK(m.outcome().resolved);
+    // A different address is checked.
+    ResolveMachine m2(cfg, t0 + 2s);
+    m2.start(t0);
+    CHECK(m2.onSentinel(answered(kM2, 4), t0).kind == Kind::CheckRole);
+}
