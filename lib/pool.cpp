@@ -235,9 +235,21 @@ Connection PoolCore::acquire() {
     }
 }
 
+void PoolCore::watchGeneration(PooledConn* c, std::function<void()> fn) {
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (c->meta.generation == generation_ && !closed_) {
+            c->onGenerationEnd = std::move(fn);
+            return;
+        }
+    }
+    if (fn) fn();  // already over
+}
+
 void PoolCore::release(PooledConn* c) {
     if (c->ctx && c->ctx->err) c->meta.broken = true;
     std::unique_lock<std::mutex> lk(mu_);
+    c->onGenerationEnd = nullptr;
     auto it = std::find(out_.begin(), out_.end(), c);
     if (it != out_.end()) {
         *it = out_.back();
@@ -277,6 +289,7 @@ void PoolCore::release(PooledConn* c) {
 
 void PoolCore::discard(PooledConn* c) {
     std::unique_lock<std::mutex> lk(mu_);
+    c->onGenerationEnd = nullptr;
     auto it = std::find(out_.begin(), out_.end(), c);
     if (it != out_.end()) {
         *it = out_.back();
@@ -310,6 +323,7 @@ void PoolCore::closeConn(PooledConn* c) {
 
 bool PoolCore::setTarget(const NodeTarget& t, std::uint64_t epoch) {
     std::vector<PooledConn*> stale;
+    std::vector<std::function<void()>> ended;
     bool changed;
     {
         std::lock_guard<std::mutex> lk(mu_);
@@ -326,10 +340,13 @@ bool PoolCore::setTarget(const NodeTarget& t, std::uint64_t epoch) {
             ++generation_;
             stale.swap(idle_);
             open_ -= stale.size();
+            for (PooledConn* c : out_)
+                if (c->onGenerationEnd) ended.push_back(std::move(c->onGenerationEnd)), c->onGenerationEnd = nullptr;
         }
         cv_.notify_all();
     }
     for (PooledConn* c : stale) closeConn(c);
+    for (auto& fn : ended) fn();
     return changed;
 }
 
@@ -602,6 +619,11 @@ bool Connection::broken() const { return conn_ && (conn_->meta.broken || (conn_-
 const Address& Connection::address() const {
     static const Address none;
     return conn_ ? conn_->address : none;
+}
+
+void Connection::onGenerationEnd(std::function<void()> fn) {
+    if (!conn_) throw Error(Errc::InvalidArgument, Stage::Pool, "an empty Connection");
+    conn_->pool->watchGeneration(conn_, std::move(fn));
 }
 
 Role Connection::role() const { return conn_ ? conn_->pool->role() : Role::Master; }

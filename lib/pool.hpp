@@ -11,6 +11,7 @@
 // it deletes itself once no connection is checked out.
 
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,7 @@ struct PooledConn {
     ConnMeta meta;
     Address address;
     int fd = -1;
+    std::function<void()> onGenerationEnd;  // guarded by the pool's mutex
 };
 
 class PoolCore {
@@ -57,6 +59,7 @@ public:
     void ensureResolved();
     void release(PooledConn* c);
     void discard(PooledConn* c);  // a Connection destroyed without being put back
+    void watchGeneration(PooledConn* c, std::function<void()> fn);
 
     // ---- the client core / watcher ----
     // Sets where to connect. A different address starts a new generation:

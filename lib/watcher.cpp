@@ -649,7 +649,14 @@ void Watcher::scheduleReconcile() {
 void Watcher::reconcileAll() {
     for (auto& name : core_.names()) {
         MasterEntry* e = core_.find(name);
-        if (e && e->master->resolved()) startResolve(name, Detector::Reconcile);
+        if (!e) continue;
+        if (e->master->resolved()) startResolve(name, Detector::Reconcile);
+        bool replicasUsed;
+        {
+            std::lock_guard<std::mutex> lk(e->replicas.mu);
+            replicasUsed = e->replicas.resolved;
+        }
+        if (replicasUsed) startReplicas(name);
     }
 }
 
@@ -948,8 +955,27 @@ void Watcher::askReplicas(const std::string& name, std::size_t index) {
                   finishReplicas(name);
                   return;
               }
-              rr.pendingChecks = candidates.size();
+              // Replicas already pooled were checked when first added; a
+              // demoted or failed one shows up through its pool's errors.
+              std::vector<NodeTarget> known;
+              if (MasterEntry* e = core_.find(name)) {
+                  std::lock_guard<std::mutex> lk(e->replicas.mu);
+                  for (auto& p : e->replicas.pools) known.push_back(p.first);
+              }
+              std::vector<Address> toCheck;
               for (auto& a : candidates) {
+                  auto k = std::find_if(known.begin(), known.end(), [&](const NodeTarget& t) { return t.address == a; });
+                  if (k != known.end())
+                      rr.healthy.push_back(*k);
+                  else
+                      toCheck.push_back(a);
+              }
+              if (toCheck.empty()) {
+                  finishReplicas(name);
+                  return;
+              }
+              rr.pendingChecks = toCheck.size();
+              for (auto& a : toCheck) {
                   checkRole(a, Role::Replica, rr.deadline, [this, name, a](RoleReport rep, const std::string& ip) {
                       auto f = replicaResolutions_.find(name);
                       if (f == replicaResolutions_.end()) return;

@@ -6,6 +6,7 @@
 // freed. One thread at a time may use a Connection.
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -52,6 +53,14 @@ public:
     // Marks it unusable: closed when put back, and the Client re-checks.
     void markBroken();
     bool broken() const;
+
+    // For connections kept out of the pool for long (SUBSCRIBE, blocking
+    // pops): fn is called once, on the watcher thread, when the master
+    // changes and this connection's generation ends, so the application can
+    // re-subscribe through a new connection. Keep it short; the Connection
+    // may be in use on another thread meanwhile. Called at once (on this
+    // thread) if the generation already ended. Cleared when put back.
+    void onGenerationEnd(std::function<void()> fn);
 
     const Address& address() const;  // the node it is connected to
     Role role() const;                  // the pool it came from
