@@ -3,7 +3,11 @@
 // (P)UNSUBSCRIBE PUBLISH; with the reply shapes, record fields and error
 // texts captured from a real 7.0.15 Sentinel (shared/reference/sentinel-wire).
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <map>
 
 #include "mini_redis_core.hpp"
 #include "registry.hpp"
@@ -45,27 +49,32 @@ std::string nodeFlags(const NodeView& n, bool odown, bool failover, bool forced)
     return f;
 }
 
+// A command to the instance waits for its reply: Redis reports
+// link-pending-commands and last-ping-sent (time since the unanswered PING)
+// only then. A reachable instance answers each check at once, so a link is
+// pending when the last check got no valid answer (not on a link just made,
+// as after RESET or MONITOR, nor on a healthy one).
+bool linkPending(const NodeView& n) { return n.lastCheckMs > n.lastOkMs; }
+
 // Fields every instance record starts with.
 void commonFields(Record& rec, const std::string& name, const std::string& ip, int port, const std::string& runId,
-                  const std::string& flags, const NodeView* n, std::int64_t now) {
+                  const std::string& flags, bool pending) {
     rec.emplace_back("name", name);
     rec.emplace_back("ip", ip);
     rec.emplace_back("port", std::to_string(port));
     rec.emplace_back("runid", runId);
     rec.emplace_back("flags", flags);
-    bool pending = n && (n->disconnected || now - n->lastOkMs > 0);
     rec.emplace_back("link-pending-commands", pending ? "2" : "0");
     rec.emplace_back("link-refcount", "1");
-    (void)n;
 }
 
 Record masterRecord(const SentinelCore& s, const MasterView& m, std::int64_t now) {
     const NodeView& n = m.node;
     Record rec;
     bool failover = m.state != FailoverState::None;
-    commonFields(rec, m.name, n.ip, n.port, n.runId, nodeFlags(n, m.odown, failover, failover && m.forced), &n, now);
+    bool pending = linkPending(n);
+    commonFields(rec, m.name, n.ip, n.port, n.runId, nodeFlags(n, m.odown, failover, failover && m.forced), pending);
     if (failover) rec.emplace_back("failover-state", failoverStateName(m.state));
-    bool pending = n.disconnected || now - n.lastOkMs > 0;
     rec.emplace_back("last-ping-sent", pending ? ms(now - n.lastOkMs) : "0");
     rec.emplace_back("last-ok-ping-reply", ms(now - n.lastOkMs));
     rec.emplace_back("last-ping-reply", ms(now - n.lastPingMs));
@@ -87,8 +96,8 @@ Record masterRecord(const SentinelCore& s, const MasterView& m, std::int64_t now
 
 Record replicaRecord(const MasterView& m, const NodeView& n, std::int64_t now) {
     Record rec;
-    commonFields(rec, n.key(), n.ip, n.port, n.runId, nodeFlags(n, false, false, false), &n, now);
-    bool pending = n.disconnected || now - n.lastOkMs > 0;
+    bool pending = linkPending(n);
+    commonFields(rec, n.key(), n.ip, n.port, n.runId, nodeFlags(n, false, false, false), pending);
     rec.emplace_back("last-ping-sent", pending ? ms(now - n.lastOkMs) : "0");
     rec.emplace_back("last-ok-ping-reply", ms(now - n.lastOkMs));
     rec.emplace_back("last-ping-reply", ms(now - n.lastPingMs));
@@ -112,8 +121,7 @@ Record replicaRecord(const MasterView& m, const NodeView& n, std::int64_t now) {
 Record sentinelRecord(const MasterView& m, const PeerView& p, std::int64_t now) {
     Record rec;
     std::string flags = p.sdown ? "s_down,sentinel,disconnected" : "sentinel";
-    commonFields(rec, p.runId, p.ip, p.port, p.runId, flags, nullptr, now);
-    rec[5].second = p.sdown ? "2" : "0";
+    commonFields(rec, p.runId, p.ip, p.port, p.runId, flags, p.sdown);
     rec.emplace_back("last-ping-sent", p.sdown ? ms(now - p.lastOkMs) : "0");
     rec.emplace_back("last-ok-ping-reply", ms(now - p.lastOkMs));
     rec.emplace_back("last-ping-reply", ms(now - p.lastOkMs));
@@ -198,28 +206,35 @@ void sentinelFailover(Call& c) {
 
 void sentinelReset(Call& c) { c.reply.integer(SentinelCore::of(c).reset(std::string(c.arg(2)))); }
 
+// Redis's order: quorum and port must be integers, the quorum positive, the
+// address an IP literal (with resolve-hostnames no), then the port in range
+// (0 is valid) and the name new.
 void sentinelMonitor(Call& c) {
     auto quorum = parseInt(c.arg(5));
     if (!quorum) {
         c.reply.error("ERR Invalid quorum");
         return;
     }
+    auto port = parseInt(c.arg(4));
+    if (!port) {
+        c.reply.error("ERR Invalid port");
+        return;
+    }
     if (*quorum <= 0) {
         c.reply.error("ERR Quorum must be 1 or greater.");
         return;
     }
-    auto port = parseInt(c.arg(4));
-    if (!port || *port <= 0 || *port > 65535) {
-        c.reply.error("ERR Invalid port");
-        return;
-    }
     std::string ip(c.arg(3));
-    // resolve-hostnames is "no": only IP literals (and localhost) are valid.
     sockaddr_in6 a6{};
     sockaddr_in a4{};
     bool literal = uv_ip4_addr(ip.c_str(), 0, &a4) == 0 || uv_ip6_addr(ip.c_str(), 0, &a6) == 0;
-    if (!literal && ip != "localhost") {
+    // Names resolve only with resolve-hostnames yes; MiniSentinel knows localhost.
+    if (!literal && !(ip == "localhost" && SentinelCore::of(c).resolveHostnames())) {
         c.reply.error("ERR Invalid IP address or hostname specified");
+        return;
+    }
+    if (*port < 0 || *port > 65535) {
+        c.reply.error("ERR Invalid port number.");
         return;
     }
     std::string err = SentinelCore::of(c).monitor(std::string(c.arg(2)), ip, static_cast<int>(*port),
@@ -254,7 +269,7 @@ void sentinelSet(Call& c) {
                 c.reply.error("ERR Unknown option or number of arguments for SENTINEL SET '" + option + "'");
                 return;
             }
-            m->extraOptions["rename-command " + std::string(c.arg(j + 1))] = std::string(c.arg(j + 2));
+            s.renameCommand(*m, option, std::string(c.arg(j + 1)), std::string(c.arg(j + 2)));
             j += 2;
             continue;
         }
@@ -292,8 +307,9 @@ void sentinelIsMasterDown(Call& c) {
 void sentinelInfoCache(Call& c) {
     auto& s = SentinelCore::of(c);
     std::vector<MasterView*> ms;
-    for (std::size_t i = 2; i < c.argc(); ++i)
-        if (MasterView* m = s.master(std::string(c.arg(i)))) ms.push_back(m);
+    for (std::size_t i = 2; i < c.argc(); ++i)  // each master once, as Redis (it collects them in a dict)
+        if (MasterView* m = s.master(std::string(c.arg(i))); m && std::find(ms.begin(), ms.end(), m) == ms.end())
+            ms.push_back(m);
     std::int64_t now = wallMs();
     c.reply.array(ms.size() * 2);
     for (MasterView* m : ms) {
@@ -321,12 +337,10 @@ void sentinelInfoCache(Call& c) {
 }
 
 void sentinelConfig(Call& c) {
-    static const std::pair<const char*, const char*> kParams[] = {
-        {"resolve-hostnames", "no"}, {"announce-hostnames", "no"}, {"announce-ip", ""},
-        {"announce-port", "0"},      {"sentinel-user", ""},        {"sentinel-pass", ""}};
+    auto& s = SentinelCore::of(c);
     if (c.is(2, "get") && c.argc() == 4) {
         std::vector<std::pair<std::string, std::string>> out;
-        for (auto& p : kParams)
+        for (auto& p : s.globalConfig())
             if (globMatch(c.arg(3), p.first, true)) out.emplace_back(p.first, p.second);
         c.reply.map(out.size());
         for (auto& kv : out) {
@@ -336,12 +350,12 @@ void sentinelConfig(Call& c) {
         return;
     }
     if (c.is(2, "set") && c.argc() == 5) {
-        for (auto& p : kParams)
-            if (iequals(c.arg(3), p.first)) {
-                c.reply.ok();
-                return;
-            }
-        c.reply.error("ERR Invalid argument '" + std::string(c.arg(3)) + "' to SENTINEL CONFIG SET");
+        // Stored and reported; MiniSentinel's hellos and links do not use them.
+        std::string err = s.setGlobalConfig(std::string(c.arg(3)), std::string(c.arg(4)));
+        if (err.empty())
+            c.reply.ok();
+        else
+            c.reply.error(err);
         return;
     }
     c.reply.error("ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.");
@@ -364,7 +378,22 @@ void sentinelDebug(Call& c) {
         {"SCRIPT-MAX-RUNTIME", "60000"},
         {"SCRIPT-RETRY-DELAY", "30000"},
     };
-    if (c.argc() > 2) {  // values are reported, not changed: use SentinelTiming
+    if (c.argc() > 2) {
+        // Validated as Redis does; the values are not applied (MiniSentinel's
+        // periods come from SentinelTiming).
+        for (std::size_t j = 2; j < c.argc(); ++j) {
+            std::string option(c.arg(j));
+            bool known = std::any_of(params.begin(), params.end(), [&](auto& p) { return iequals(option, p.first); });
+            if (!known || j + 1 >= c.argc()) {
+                c.reply.error("ERR Unknown option or number of arguments for SENTINEL DEBUG '" + option + "'");
+                return;
+            }
+            auto v = parseInt(c.arg(++j));
+            if (!v || *v <= 0) {
+                c.reply.error("ERR Invalid argument '" + std::string(c.arg(j)) + "' for SENTINEL DEBUG '" + option + "'");
+                return;
+            }
+        }
         c.reply.ok();
         return;
     }
@@ -375,25 +404,26 @@ void sentinelDebug(Call& c) {
     }
 }
 
+// As Redis: the flags are cleared first and set while the arguments are
+// read, so an error (or HELP) keeps those before it.
 void sentinelSimulateFailure(Call& c) {
     auto& s = SentinelCore::of(c);
-    unsigned flags = 0;
+    s.setSimulateFailureFlags(0);
     for (std::size_t i = 2; i < c.argc(); ++i) {
-        if (c.is(i, "crash-after-election"))
-            flags |= 1u;
-        else if (c.is(i, "crash-after-promotion"))
-            flags |= 2u;
-        else if (c.is(i, "help")) {
+        if (c.is(i, "crash-after-election")) {
+            s.setSimulateFailureFlags(s.simulateFailureFlags() | 1u);
+        } else if (c.is(i, "crash-after-promotion")) {
+            s.setSimulateFailureFlags(s.simulateFailureFlags() | 2u);
+        } else if (c.is(i, "help")) {
             c.reply.array(2);
-            c.reply.simple("crash-after-election");
-            c.reply.simple("crash-after-promotion");
+            c.reply.bulk("crash-after-election");
+            c.reply.bulk("crash-after-promotion");
             return;
         } else {
-            c.reply.error(err::kSyntax);
+            c.reply.error("ERR Unknown failure simulation specified");
             return;
         }
     }
-    s.setSimulateFailureFlags(flags);
     c.reply.ok();
 }
 
@@ -456,6 +486,87 @@ void sentinelHelp(Call& c) {
 
 // ---- other Sentinel commands ----
 
+// INFO stats with the fields of a 7.0 Sentinel, in its order; MiniSentinel
+// counts connections, commands and subscriptions, the rest is 0.
+void appendStats(std::string& out, Server& server) {
+    auto st = server.stats();
+    const std::pair<const char*, std::string> fields[] = {
+        {"total_connections_received", std::to_string(st.connectionsReceived)},
+        {"total_commands_processed", std::to_string(st.commandsProcessed)},
+        {"instantaneous_ops_per_sec", "0"},
+        {"total_net_input_bytes", "0"},
+        {"total_net_output_bytes", "0"},
+        {"total_net_repl_input_bytes", "0"},
+        {"total_net_repl_output_bytes", "0"},
+        {"instantaneous_input_kbps", "0.00"},
+        {"instantaneous_output_kbps", "0.00"},
+        {"instantaneous_input_repl_kbps", "0.00"},
+        {"instantaneous_output_repl_kbps", "0.00"},
+        {"rejected_connections", std::to_string(st.rejectedConnections)},
+        {"sync_full", "0"},
+        {"sync_partial_ok", "0"},
+        {"sync_partial_err", "0"},
+        {"expired_keys", "0"},
+        {"expired_stale_perc", "0.00"},
+        {"expired_time_cap_reached_count", "0"},
+        {"expire_cycle_cpu_milliseconds", "0"},
+        {"evicted_keys", "0"},
+        {"evicted_clients", "0"},
+        {"total_eviction_exceeded_time", "0"},
+        {"current_eviction_exceeded_time", "0"},
+        {"keyspace_hits", "0"},
+        {"keyspace_misses", "0"},
+        {"pubsub_channels", std::to_string(server.activeChannels({}).size())},
+        {"pubsub_patterns", std::to_string(server.numPatterns())},
+        {"pubsubshard_channels", "0"},
+        {"latest_fork_usec", "0"},
+        {"total_forks", "0"},
+        {"migrate_cached_sockets", "0"},
+        {"slave_expires_tracked_keys", "0"},
+        {"active_defrag_hits", "0"},
+        {"active_defrag_misses", "0"},
+        {"active_defrag_key_hits", "0"},
+        {"active_defrag_key_misses", "0"},
+        {"total_active_defrag_time", "0"},
+        {"current_active_defrag_time", "0"},
+        {"tracking_total_keys", "0"},
+        {"tracking_total_items", "0"},
+        {"tracking_total_prefixes", "0"},
+        {"unexpected_error_replies", "0"},
+        {"total_error_replies", "0"},
+        {"dump_payload_sanitizations", "0"},
+        {"total_reads_processed", "0"},
+        {"total_writes_processed", "0"},
+        {"io_threaded_reads_processed", "0"},
+        {"io_threaded_writes_processed", "0"},
+        {"reply_buffer_shrinks", "0"},
+        {"reply_buffer_expands", "0"},
+    };
+    out += "# Stats\r\n";
+    for (auto& [k, v] : fields) out += std::string(k) + ":" + v + "\r\n";
+}
+
+std::string seconds(const timeval& t) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%ld.%06ld", static_cast<long>(t.tv_sec), static_cast<long>(t.tv_usec));
+    return buf;
+}
+
+// INFO cpu: this process's, its children's and the calling (loop) thread's.
+void appendCpu(std::string& out) {
+    rusage self{}, children{}, thread{};
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+#ifdef RUSAGE_THREAD
+    getrusage(RUSAGE_THREAD, &thread);
+#endif
+    out += "# CPU\r\nused_cpu_sys:" + seconds(self.ru_stime) + "\r\nused_cpu_user:" + seconds(self.ru_utime) +
+           "\r\nused_cpu_sys_children:" + seconds(children.ru_stime) +
+           "\r\nused_cpu_user_children:" + seconds(children.ru_utime) +
+           "\r\nused_cpu_sys_main_thread:" + seconds(thread.ru_stime) +
+           "\r\nused_cpu_user_main_thread:" + seconds(thread.ru_utime) + "\r\n";
+}
+
 void sentinelInfo(Call& c) {
     auto& s = SentinelCore::of(c);
     static const char* kOrder[] = {"server", "clients", "stats", "cpu", "sentinel"};
@@ -471,24 +582,14 @@ void sentinelInfo(Call& c) {
             if (c.is(i, kOrder[k])) want[k] = true;
     }
     std::string out;
-    auto st = c.server.stats();
     for (int k = 0; k < 5; ++k) {
         if (!want[k]) continue;
         if (!out.empty()) out += "\r\n";
         switch (k) {
-        case 0: appendInfoServer(out, s.runId(), s.port(), s.startedMs(), "sentinel"); break;
+        case 0: appendInfoServer(out, s.processRunId(), s.port(), s.startedMs(), "sentinel"); break;
         case 1: appendInfoClients(out, c.server); break;
-        case 2:
-            out += "# Stats\r\ntotal_connections_received:" + std::to_string(st.connectionsReceived) +
-                   "\r\ntotal_commands_processed:" + std::to_string(st.commandsProcessed) +
-                   "\r\ninstantaneous_ops_per_sec:0\r\nrejected_connections:" + std::to_string(st.rejectedConnections) +
-                   "\r\npubsub_channels:" + std::to_string(c.server.activeChannels({}).size()) +
-                   "\r\npubsub_patterns:" + std::to_string(c.server.numPatterns()) + "\r\n";
-            break;
-        case 3:
-            out += "# CPU\r\nused_cpu_sys:0.000000\r\nused_cpu_user:0.000000\r\nused_cpu_sys_children:0.000000\r\n"
-                   "used_cpu_user_children:0.000000\r\n";
-            break;
+        case 2: appendStats(out, c.server); break;
+        case 3: appendCpu(out); break;
         case 4: {
             out += "# Sentinel\r\nsentinel_masters:" + std::to_string(s.masters().size()) + "\r\n";
             out += std::string("sentinel_tilt:") + (s.tilted() ? "1" : "0") + "\r\n";
@@ -510,7 +611,7 @@ void sentinelInfo(Call& c) {
         }
         }
     }
-    c.reply.verbatim(out);
+    c.reply.bulk(out);  // a Sentinel's INFO is a bulk string in RESP3 too (not verbatim)
 }
 
 void sentinelRole(Call& c) {
@@ -530,6 +631,31 @@ void sentinelPublish(Call& c) {
 }
 
 void sentinelShutdown(Call& c) {
+    bool nosave = false, save = false, now = false, force = false, abort = false;
+    for (std::size_t i = 1; i < c.argc(); ++i) {
+        if (c.is(i, "nosave"))
+            nosave = true;
+        else if (c.is(i, "save"))
+            save = true;
+        else if (c.is(i, "now"))
+            now = true;
+        else if (c.is(i, "force"))
+            force = true;
+        else if (c.is(i, "abort"))
+            abort = true;
+        else {
+            c.reply.error(err::kSyntax);
+            return;
+        }
+    }
+    if ((abort && (nosave || save || now || force)) || (nosave && save)) {
+        c.reply.error(err::kSyntax);
+        return;
+    }
+    if (abort) {
+        c.reply.error("ERR No shutdown in progress.");
+        return;
+    }
     // The process exits: no reply, every connection closes.
     SentinelCore::of(c).simulateCrash();
 }
@@ -541,18 +667,72 @@ void aclUsers(Call& c) {
 }
 void aclList(Call& c) {
     c.reply.array(1);
-    c.reply.bulk(c.server.defaultUserHasPassword() ? "user default on sanitize-payload #<hidden> ~* &* +@all"
-                                                   : "user default on nopass sanitize-payload ~* &* +@all");
+    c.reply.bulk(c.server.defaultUserHasPassword()
+                     ? "user default on #" + sha256Hex(c.server.defaultPassword()) + " ~* &* +@all"
+                     : "user default on nopass ~* &* +@all");
 }
+// ACL CAT [category]: the categories, or the commands of one as a 7.0
+// Sentinel lists them (in any order; Redis's is its dict's), less the
+// sub-commands MiniSentinel does not have.
 void aclCat(Call& c) {
-    static const char* kCats[] = {"keyspace", "read", "write", "set", "sortedset", "list", "hash", "string",
-                                  "bitmap", "hyperloglog", "geo", "stream", "pubsub", "admin", "fast", "slow",
-                                  "blocking", "dangerous", "connection", "transaction", "scripting"};
-    c.reply.array(sizeof kCats / sizeof kCats[0]);
-    for (const char* k : kCats) c.reply.bulk(k);
+    if (c.argc() == 2) {
+        const auto& cats = sentinelAclCategories();
+        c.reply.array(cats.size());
+        for (const char* k : cats) c.reply.bulk(k);
+        return;
+    }
+    if (c.argc() > 3) {
+        c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(c.arg(1)) +
+                      "'. Try ACL HELP.");
+        return;
+    }
+    std::vector<std::string> out;
+    if (!sentinelAclCategory(c.server.table(), c.arg(2), out)) {
+        c.reply.error("ERR Unknown category '" + std::string(c.arg(2)) + "'");
+        return;
+    }
+    c.reply.array(out.size());
+    for (auto& name : out) c.reply.bulk(name);
 }
 
 }  // namespace
+
+const std::vector<const char*>& sentinelAclCategories() {
+    static const std::vector<const char*> cats = {
+        "keyspace", "read",  "write", "set",       "sortedset",  "list",        "hash",
+        "string",   "bitmap", "hyperloglog", "geo", "stream",    "pubsub",      "admin",
+        "fast",     "slow",  "blocking", "dangerous", "connection", "transaction", "scripting"};
+    return cats;
+}
+
+bool sentinelAclCategory(const CommandTable& table, std::string_view category, std::vector<std::string>& out) {
+    std::string cat = toLower(category);
+    const auto& cats = sentinelAclCategories();
+    if (std::none_of(cats.begin(), cats.end(), [&](const char* k) { return cat == k; })) return false;
+    static const std::map<std::string, std::vector<const char*>> kMembers = {
+        {"pubsub", {"unsubscribe", "subscribe", "publish", "psubscribe", "punsubscribe"}},
+        {"admin", {"client|list", "client|kill", "shutdown", "role", "sentinel", "acl|users", "acl|list"}},
+        {"fast", {"auth", "publish", "role", "ping", "hello"}},
+        {"slow", {"command", "command|info", "command|list", "command|count", "command|docs", "client",
+                  "client|setname", "client|getname", "client|info", "client|id", "client|list", "client|kill",
+                  "unsubscribe", "shutdown", "subscribe", "info", "psubscribe", "punsubscribe", "sentinel", "acl",
+                  "acl|cat", "acl|whoami", "acl|users", "acl|list"}},
+        {"dangerous", {"client|list", "client|kill", "shutdown", "role", "info", "sentinel", "acl|users", "acl|list"}},
+        {"connection", {"command", "command|info", "command|list", "command|count", "command|docs", "client|setname",
+                        "client|getname", "client|info", "client|id", "client|list", "client|kill", "auth", "ping",
+                        "hello"}},
+    };
+    out.clear();
+    auto it = kMembers.find(cat);
+    if (it != kMembers.end()) out.assign(it->second.begin(), it->second.end());
+    // Every SENTINEL sub-command is admin, slow and dangerous, but HELP only slow.
+    if (cat == "admin" || cat == "slow" || cat == "dangerous") {
+        if (const Command* sentinel = table.find("sentinel"))
+            for (auto& kv : sentinel->subcommands)
+                if (cat == "slow" || kv.first != "help") out.push_back(kv.second->name);
+    }
+    return true;
+}
 
 void registerSentinelCommands(CommandTable& t) {
     const unsigned a = kCmdAdmin;

@@ -8,9 +8,12 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "cmd_util.hpp"
+#include "sentinel_core.hpp"
 
 namespace sentinelpool::testing::detail {
 
@@ -319,10 +322,51 @@ void commandInfo(Call& c) {
     }
 }
 
+// As Redis 7.0: every command, each followed by its sub-commands
+// ("client|setname"); FILTERBY PATTERN (a case-insensitive glob on those
+// names), MODULE (none here: nothing) or ACLCAT. Anything else, or more or
+// fewer arguments, is a syntax error. ACLCAT filters on a MiniSentinel (its
+// ACL CAT table; nothing for an unknown category, as Redis); MiniRedis does
+// not keep Redis's ACL categories, so there it lists everything.
 void commandList(Call& c) {
-    const auto& all = c.server.table().all();
-    c.reply.array(all.size());
-    for (auto& kv : all) c.reply.bulk(kv.first);
+    std::string pattern;
+    bool byPattern = false, none = false;
+    std::set<std::string> only;  // ACLCAT on a Sentinel
+    bool byCategory = false;
+    if (c.argc() == 5 && c.is(2, "filterby")) {
+        if (c.is(3, "pattern")) {
+            pattern = std::string(c.arg(4));
+            byPattern = true;
+        } else if (c.is(3, "module")) {
+            none = true;
+        } else if (c.is(3, "aclcat")) {
+            if (c.server.app().mode() == "sentinel") {
+                std::vector<std::string> members;
+                if (!sentinelAclCategory(c.server.table(), c.arg(4), members)) none = true;
+                only.insert(members.begin(), members.end());
+                byCategory = true;
+            }
+        } else {
+            c.reply.error(err::kSyntax);
+            return;
+        }
+    } else if (c.argc() != 2) {
+        c.reply.error(err::kSyntax);
+        return;
+    }
+    std::vector<const std::string*> names;
+    auto take = [&](const std::string& name) {
+        if (none) return;
+        if (byPattern && !globMatch(pattern, name, true)) return;
+        if (byCategory && !only.count(name)) return;
+        names.push_back(&name);
+    };
+    for (auto& kv : c.server.table().all()) {
+        take(kv.second->name);
+        for (auto& sub : kv.second->subcommands) take(sub.second->name);
+    }
+    c.reply.array(names.size());
+    for (auto* n : names) c.reply.bulk(*n);
 }
 
 // ---- CONFIG ----

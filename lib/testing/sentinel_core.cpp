@@ -128,7 +128,8 @@ std::vector<std::shared_ptr<SentinelCore>> SentinelDirectory::find(const std::st
 // Lifecycle
 
 SentinelCore::SentinelCore(MiniSentinelOptions options)
-    : options_(std::move(options)), runId_(randomHexId()), server_(sentinelCommands(), *this) {
+    : options_(std::move(options)), runId_(randomHexId()), processRunId_(randomHexId()),
+      server_(sentinelCommands(), *this) {
     if (!options_.requirePass.empty()) server_.setDefaultPassword(options_.requirePass);
     if (options_.timing.checkPeriod.count() < 1) options_.timing.checkPeriod = std::chrono::milliseconds(1);
 }
@@ -142,6 +143,7 @@ void SentinelCore::start() {
     }
     server_.start(options_.host, options_.port);
     options_.port = server_.port();
+    processRunId_ = randomHexId();  // a new process; MYID stays
     crashed_.store(false);
     startedMs_ = wallMs();
     auto self = shared_from_this();
@@ -292,16 +294,55 @@ std::string SentinelCore::setOption(MasterView& m, const std::string& option, co
         m.extraOptions[o] = value;
     } else if (o == "auth-pass") {
         m.authPass = value;
+        // As Redis: the password is not published (the user name is).
+        publishEvent("+set", m.describe() + " " + option + " ******");
+        return {};
     } else if (o == "auth-user") {
         m.authUser = value;
     } else if (o == "notification-script" || o == "client-reconfig-script") {
         return "ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig "
-               "configuration directive in your config file.";
+               "configuration directive in your Sentinel configuration";
     } else {
         return "ERR Unknown option or number of arguments for SENTINEL SET '" + option + "'";
     }
     publishEvent("+set", m.describe() + " " + option + " " + value);
     return {};
+}
+
+void SentinelCore::renameCommand(MasterView& m, const std::string& option, const std::string& command,
+                                 const std::string& renamed) {
+    m.extraOptions["rename-command " + command] = renamed;
+    publishEvent("+set", m.describe() + " " + option + " " + command + " " + renamed);
+}
+
+// Redis's sentinelConfigSetCommand: yes/no flags, a port number, strings.
+std::string SentinelCore::setGlobalConfig(const std::string& name, const std::string& value) {
+    std::string n = toLower(name);
+    auto it = std::find_if(config_.begin(), config_.end(), [&](const auto& kv) { return kv.first == n; });
+    if (it == config_.end()) return "ERR Invalid argument '" + name + "' to SENTINEL CONFIG SET";
+    std::string stored = value;
+    bool bad = false;
+    if (n == "resolve-hostnames" || n == "announce-hostnames") {
+        if (iequals(value, "yes"))
+            stored = "yes";
+        else if (iequals(value, "no"))
+            stored = "no";
+        else
+            bad = true;
+    } else if (n == "announce-port") {
+        auto v = parseInt(value);
+        bad = !v || *v < 0 || *v > 65535;
+        if (!bad) stored = std::to_string(*v);
+    }
+    if (bad) return "ERR Invalid value '" + value + "' to SENTINEL CONFIG SET '" + name + "'";
+    it->second = stored;
+    return {};
+}
+
+bool SentinelCore::resolveHostnames() const {
+    for (auto& kv : config_)
+        if (kv.first == "resolve-hostnames") return kv.second == "yes";
+    return false;
 }
 
 int SentinelCore::reset(const std::string& pattern) {
@@ -383,6 +424,7 @@ void SentinelCore::checkMaster(MasterView& m, std::int64_t now) {
 
 void SentinelCore::checkNode(MasterView& m, NodeView& n, std::int64_t now) {
     Probe p = probe(m, n);
+    n.lastCheckMs = now;
     n.disconnected = !p.reachable;
     if (p.valid) {
         n.lastOkMs = n.lastPingMs = n.infoRefreshMs = now;

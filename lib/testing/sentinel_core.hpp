@@ -18,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sentinelpool/testing/mini_sentinel.hpp"
@@ -30,6 +31,12 @@ class SentinelCore;
 
 const CommandTable& sentinelCommands();
 void registerSentinelCommands(CommandTable& t);
+// A 7.0 Sentinel's ACL categories (ACL CAT), and the commands and
+// sub-commands ("client|kill") of one of them as a Sentinel lists them
+// (ACL CAT <category>, COMMAND LIST FILTERBY ACLCAT); false for an unknown
+// category (case-insensitive, as Redis).
+const std::vector<const char*>& sentinelAclCategories();
+bool sentinelAclCategory(const CommandTable& table, std::string_view category, std::vector<std::string>& out);
 
 // What a Sentinel knows of one data node (a master or a replica).
 struct NodeView {
@@ -42,6 +49,7 @@ struct NodeView {
     bool disconnected = true;
     std::int64_t lastOkMs = 0;       // last valid reply
     std::int64_t lastPingMs = 0;     // last reply of any kind
+    std::int64_t lastCheckMs = 0;    // last PING/INFO sent (a check)
     std::int64_t infoRefreshMs = 0;  // last role/replication read
     std::int64_t createdMs = 0;
     bool roleKnown = false;
@@ -133,6 +141,8 @@ public:
     void stop();
     Server& server() { return server_; }
     const std::string& runId() const { return runId_; }
+    // INFO's run_id: the process's, new at every start (not MYID).
+    const std::string& processRunId() const { return processRunId_; }
     const std::string& host() const { return options_.host; }
     int port() const { return server_.port(); }
     const SentinelTiming& timing() const { return options_.timing; }
@@ -148,6 +158,14 @@ public:
                         std::int64_t downAfterMs, bool publish = true);
     std::string remove(const std::string& name);
     std::string setOption(MasterView& m, const std::string& option, const std::string& value);
+    // SENTINEL SET name rename-command <command> <renamed>.
+    void renameCommand(MasterView& m, const std::string& option, const std::string& command,
+                       const std::string& renamed);
+    // SENTINEL CONFIG GET/SET: the global parameters, in Redis's order.
+    const std::vector<std::pair<std::string, std::string>>& globalConfig() const { return config_; }
+    // Error text (without '-') or empty on success.
+    std::string setGlobalConfig(const std::string& name, const std::string& value);
+    bool resolveHostnames() const;
     int reset(const std::string& pattern);
     std::string startManualFailover(const std::string& name);
     MasterView* master(const std::string& name);
@@ -227,6 +245,10 @@ private:
 
     MiniSentinelOptions options_;
     std::string runId_;
+    std::string processRunId_;
+    std::vector<std::pair<std::string, std::string>> config_ = {
+        {"resolve-hostnames", "no"}, {"announce-hostnames", "no"}, {"announce-ip", ""},
+        {"announce-port", "0"},      {"sentinel-user", ""},        {"sentinel-pass", ""}};
     std::uint64_t currentEpoch_ = 0;
     std::map<std::string, std::unique_ptr<MasterView>> masters_;
     std::vector<SentinelEvent> events_;

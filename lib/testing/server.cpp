@@ -551,6 +551,11 @@ void Server::addUser(const std::string& user, const std::string& pass) {
     authRequired_.store(true);
 }
 
+std::string Server::defaultPassword() const {
+    std::lock_guard<std::mutex> lk(authMu_);
+    return defaultHasPass_ ? defaultPass_ : std::string();
+}
+
 bool Server::checkPassword(const std::string& user, const std::string& pass) const {
     std::lock_guard<std::mutex> lk(authMu_);
     if (user == "default") {

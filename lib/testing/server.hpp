@@ -140,6 +140,7 @@ public:
     void addUser(const std::string& user, const std::string& pass);
     bool checkPassword(const std::string& user, const std::string& pass) const;
     bool defaultUserHasPassword() const;
+    std::string defaultPassword() const;
     // "default" and the users added with addUser().
     bool userExists(const std::string& user) const;
     bool authRequiredFor(const Peer& p) const { return authRequired_.load() && !p.authenticated; }

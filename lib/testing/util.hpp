@@ -23,6 +23,9 @@ bool globMatch(std::string_view pattern, std::string_view s, bool nocase = false
 bool iequals(std::string_view a, std::string_view b);
 std::string toLower(std::string_view s);
 std::string toUpper(std::string_view s);
+// SHA-256 of data as 64 lower-case hex characters (ACL LIST shows a
+// password so: "#<sha256>").
+std::string sha256Hex(std::string_view data);
 // 40 random hex characters, like a Redis run id or replication id.
 std::string randomHexId();
 // Wall clock in milliseconds / microseconds since the epoch.

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <climits>
+#include <string>
 
 #include "util.hpp"
 
@@ -47,4 +48,14 @@ TEST_CASE("globMatch follows Redis's stringmatchlen") {
 TEST_CASE("a pathological glob pattern finishes quickly") {
     std::string s(5000, 'a');
     CHECK_FALSE(globMatch("a*a*a*a*a*a*a*a*a*a*a*b", s));
+}
+
+TEST_CASE("sha256Hex: the FIPS 180-4 test vectors, and a password as Redis's ACL LIST shows it") {
+    CHECK(sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+          "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    CHECK(sha256Hex(std::string(1000, 'a')) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+    // redis-sentinel 7.0.15 with "requirepass sekret": ACL LIST shows this hash.
+    CHECK(sha256Hex("sekret") == "bb757689c39373a6cac9ef6ba55616c6249d7500ca4d443f1130c4766453a412");
 }
