@@ -304,6 +304,12 @@ int RealServer::stop() {
     return status_;
 }
 
+int RealServer::kill9() {
+    if (pid_ > 0) killAndReap(SIGKILL);
+    stopDrain();
+    return status_;
+}
+
 std::string RealServer::log() const {
     std::lock_guard<std::mutex> lk(mu_);
     return log_;

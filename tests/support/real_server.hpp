@@ -97,6 +97,8 @@ public:
     // SIGTERM, wait, SIGKILL after stopTimeout; reaps the child and returns
     // its wait status. Idempotent (later calls return the first status).
     int stop();
+    // SIGKILL now (a crash: no shutdown, no last words); reaps the child.
+    int kill9();
 
     // A port that was free on 127.0.0.1 a moment ago.
     static int freePort();
