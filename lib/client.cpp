@@ -5,6 +5,7 @@
 #include <hiredis.h>
 
 #include <future>
+#include <thread>
 
 #include "client_core.hpp"
 #include "detail/sentinel_parse.hpp"
@@ -75,6 +76,9 @@ Client::Client(Options options) : core_(std::make_shared<ClientCore>(std::move(o
                 } catch (const Error& e) {
                     if (e.code() == Errc::ClientClosed) throw;
                     if (std::chrono::steady_clock::now() >= deadline) break;
+                    // A failure is remembered for 100 ms: wait it out, do not spin.
+                    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+                        std::chrono::milliseconds(50), deadline - std::chrono::steady_clock::now()));
                 }
             }
         }

@@ -798,7 +798,13 @@ void Watcher::finishResolve(const std::string& name) {
     if (o.resolved) {
         Link* answered = r->order[o.sentinelIndex];
         moveToFront(answered);
-        std::string ip = r->nodeIp.empty() ? o.master.host : r->nodeIp;
+        std::string ip = r->nodeIp;
+        if (ip.empty()) {
+            // No role check ran (a reconcile confirming the master in use):
+            // keep the numeric address already resolved for it.
+            NodeTarget cur = core_.entry(name).master->target();
+            ip = cur.address == o.master && !cur.ip.empty() ? cur.ip : o.master.host;
+        }
         core_.applyMaster(name, NodeTarget{o.master, ip}, o.configEpoch, r->why);
         machine(name).setCurrent(o.master);
         // Refresh the Sentinel list from the one that answered (the spec's
