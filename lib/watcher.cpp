@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "client_core.hpp"
+#include "common/loop_close.hpp"
 #include "detail/sentinel_parse.hpp"
 
 namespace sentinelpool::detail {
@@ -112,17 +113,7 @@ void Watcher::stop() {
     }
     uv_async_send(&async_);
     thread_.join();
-    int rc = uv_loop_close(&loop_);
-    if (rc != 0) {
-        uv_walk(
-            &loop_,
-            [](uv_handle_t* h, void*) {
-                std::fprintf(stderr, "sentinelpool watcher: handle left open: %s\n",
-                             uv_handle_type_name(uv_handle_get_type(h)));
-            },
-            nullptr);
-        std::abort();
-    }
+    closeLoopOrAbort(&loop_, "sentinelpool watcher");
     running_.store(false);
 }
 

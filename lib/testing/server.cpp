@@ -8,6 +8,7 @@
 #include <future>
 #include <stdexcept>
 
+#include "common/loop_close.hpp"
 #include "state_signal.hpp"
 #include "util.hpp"
 
@@ -99,18 +100,7 @@ void Server::stop() {
     }
     uv_async_send(&async_);
     thread_.join();
-    int rc = uv_loop_close(&loop_);
-    if (rc != 0) {
-        // A handle was left open: a bug in this file or in an app. Say which.
-        uv_walk(
-            &loop_,
-            [](uv_handle_t* h, void*) {
-                std::fprintf(stderr, "sentinelpool testing server: handle left open: %s\n",
-                             uv_handle_type_name(uv_handle_get_type(h)));
-            },
-            nullptr);
-        std::abort();
-    }
+    sentinelpool::detail::closeLoopOrAbort(&loop_, "sentinelpool testing server");  // a handle left open is a bug: say which
     running_.store(false);
     // A stopped server is a dead process: its faults die with it.
     hang_.store(false);

@@ -8,11 +8,11 @@
 #include <hiredis.h>
 
 #include <atomic>
-#include <fstream>
 #include <future>
 #include <set>
 #include <thread>
 
+#include "cluster_client.hpp"
 #include "poll.hpp"
 #include "resp_client.hpp"
 #include "sentinelpool/sentinelpool.hpp"
@@ -22,27 +22,12 @@ using namespace sentinelpool;
 using namespace sentinelpool::testing;
 using namespace std::chrono_literals;
 using sentinelpool::test::Hiredis;
+using sentinelpool::test::addressOf;
+using sentinelpool::test::optionsFor;
 using sentinelpool::test::pollUntil;
+using sentinelpool::test::threadCount;
 
 namespace {
-
-Options optionsFor(Cluster& c) {
-    Options o;
-    for (auto& e : c.sentinelEndpoints()) o.sentinels.push_back(Address{e.first, e.second});
-    o.sentinelAuth.password = c.options().sentinelPassword;
-    o.nodeAuth.password = c.options().password;
-    return o;
-}
-
-Address addressOf(const MiniRedis& m) { return Address{m.host(), m.port()}; }
-
-int threadCount() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
-    return -1;
-}
 
 // Connections a server has from clients named `name` (CLIENT LIST).
 int clientsNamed(int port, const std::string& name, const std::string& pass = "") {

@@ -6,12 +6,12 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <fstream>
 #include <future>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include "cluster_client.hpp"
 #include "poll.hpp"
 #include "sentinelpool/sentinelpool.hpp"
 #include "sentinelpool/testing/cluster.hpp"
@@ -19,19 +19,12 @@
 using namespace sentinelpool;
 using namespace sentinelpool::testing;
 using namespace std::chrono_literals;
+using sentinelpool::test::addressOf;
+using sentinelpool::test::optionsFor;
 using sentinelpool::test::pollUntil;
+using sentinelpool::test::threadCount;
 
 namespace {
-
-Options optionsFor(Cluster& c) {
-    Options o;
-    for (auto& e : c.sentinelEndpoints()) o.sentinels.push_back(Address{e.first, e.second});
-    o.sentinelAuth.password = c.options().sentinelPassword;
-    o.nodeAuth.password = c.options().password;
-    return o;
-}
-
-Address addressOf(const MiniRedis& m) { return Address{m.host(), m.port()}; }
 
 // Records the switches a Client reports.
 struct Switches {
@@ -60,14 +53,6 @@ bool allSubscribed(Client& c) {
     for (auto& s : c.stats().sentinels)
         if (!s.subscribed) return false;
     return true;
-}
-
-int threadCount() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
-    return -1;
 }
 
 }  // namespace
