@@ -651,7 +651,23 @@ void Watcher::reconcileAll() {
     }
 }
 
+bool Watcher::awaitingFailover(const std::string& name) {
+    auto it = unreachable_.find(name);
+    if (it == unreachable_.end()) return false;
+    MasterEntry* e = core_.find(name);
+    if (!e || e->master->generation() != it->second.generation) {  // switched since
+        unreachable_.erase(it);
+        return false;
+    }
+    for (auto& l : links_)
+        if (l->subscribed.load()) return true;
+    return false;
+}
+
 void Watcher::errorResolve(const std::string& name, Detector d) {
+    // The Sentinels we hear from said this master is still theirs, and it is
+    // unreachable: asking again before they fail over is a query storm.
+    if (awaitingFailover(name)) return;
     // Errors come in bursts (every caller of a dead master fails): at most
     // one resolution per interval, the last error of a burst included.
     auto now = Clock::now();
@@ -667,6 +683,7 @@ void Watcher::errorResolve(const std::string& name, Detector d) {
     if (!errorResolvePending_.insert(name).second) return;
     after(it->second + minGap - now, [this, name, d] {
         errorResolvePending_.erase(name);
+        if (awaitingFailover(name)) return;
         lastErrorResolve_[name] = Clock::now();
         startResolve(name, d);
     });
@@ -706,6 +723,18 @@ void Watcher::startResolve(const std::string& name, Detector why) {
     auto r = std::make_unique<Resolution>();
     r->why = why;
     r->order = order_;
+    // The master in use was found unreachable and the Sentinels we hear from
+    // still name it (awaiting their failover): a reconcile checks its role
+    // instead of trusting the answer, and each look starts from the next
+    // Sentinel in turn, so a stale first Sentinel plus lost events cannot
+    // hide a failover.
+    bool awaiting = awaitingFailover(name);
+    if (awaiting && !r->order.empty()) {
+        std::size_t& next = unreachable_[name].nextSentinel;
+        std::rotate(r->order.begin(), r->order.begin() + static_cast<std::ptrdiff_t>(next % r->order.size()),
+                    r->order.end());
+        ++next;
+    }
     ResolveMachine::Config cfg;
     for (Link* l : r->order) cfg.sentinels.push_back(l->addr);
     cfg.name = name;
@@ -713,7 +742,9 @@ void Watcher::startResolve(const std::string& name, Detector why) {
     cfg.sentinelTimeout = o.sentinelTimeout;
     cfg.roleCheck = o.roleCheck;
     if (e.master->resolved()) cfg.current = e.master->target().address;
-    cfg.skipRoleCheckIfCurrent = why == Detector::Reconcile;
+    cfg.skipRoleCheckIfCurrent = why == Detector::Reconcile && !awaiting;
+    if (awaiting || why == Detector::PoolError || why == Detector::RoleCheck)
+        for (Link* l : r->order) cfg.watched.push_back(l->subscribed.load());
     r->machine = std::make_unique<ResolveMachine>(cfg, Clock::now() + o.resolveTimeout);
     Resolution* raw = r.get();
     resolutions_[name] = std::move(r);
@@ -786,6 +817,11 @@ void Watcher::finishResolve(const std::string& name) {
     const ResolveOutcome& o = r->machine->outcome();
     core_.counters().roleMismatches.fetch_add(static_cast<std::uint64_t>(r->machine->roleMismatches()),
                                               std::memory_order_relaxed);
+    if (!o.resolved && o.currentUnreachable) {
+        std::uint64_t gen = core_.entry(name).master->generation();
+        auto u = unreachable_.find(name);
+        if (u == unreachable_.end() || u->second.generation != gen) unreachable_[name] = Unreachable{gen, 1};
+    }
     if (o.resolved) {
         Link* answered = r->order[o.sentinelIndex];
         moveToFront(answered);
@@ -799,16 +835,21 @@ void Watcher::finishResolve(const std::string& name) {
         core_.applyMaster(name, NodeTarget{o.master, ip}, o.configEpoch, r->why);
         machine(name).setCurrent(o.master);
         // Refresh the Sentinel list from the one that answered (the spec's
-        // optional step); nothing waits for it.
-        query(*answered, {{"SENTINEL", "SENTINELS", name}}, Clock::now() + core_.options().resolveTimeout,
-              [this](std::vector<ReplyPtr> replies, const std::string& err) {
-                  if (!err.empty() || replies.empty()) return;
-                  auto recs = parseSentinelRecords(replies[0].get());
-                  if (!recs) return;
-                  std::vector<Address> addrs;
-                  for (auto& s : *recs.value) addrs.push_back(s.address);
-                  learnSentinels(addrs);
-              });
+        // optional step); nothing waits for it. Reconciles do it at most once
+        // a minute: they run every second or so and the list rarely changes.
+        auto now = Clock::now();
+        if (r->why != Detector::Reconcile || now - lastSentinelRefresh_ >= std::chrono::seconds(60)) {
+            lastSentinelRefresh_ = now;
+            query(*answered, {{"SENTINEL", "SENTINELS", name}}, now + core_.options().resolveTimeout,
+                  [this](std::vector<ReplyPtr> replies, const std::string& err) {
+                      if (!err.empty() || replies.empty()) return;
+                      auto recs = parseSentinelRecords(replies[0].get());
+                      if (!recs) return;
+                      std::vector<Address> addrs;
+                      for (auto& s : *recs.value) addrs.push_back(s.address);
+                      learnSentinels(addrs);
+                  });
+        }
     } else {
         core_.resolveFailed(name, Error(o.errc, o.stage, o.message, o.failures));
     }

@@ -109,6 +109,7 @@ private:
     void scheduleReconcile();
     void reconcileAll();
     void errorResolve(const std::string& name, Detector d);
+    bool awaitingFailover(const std::string& name);
 
     // Resolutions.
     void startResolve(const std::string& name, Detector why);
@@ -144,6 +145,19 @@ private:
     std::map<std::string, std::unique_ptr<SwitchMachine>> machines_;
     std::map<std::string, Clock::time_point> lastErrorResolve_;
     std::set<std::string> errorResolvePending_;
+    // Name -> the generation of its master pool when a watched Sentinel
+    // confirmed that master unreachable and not failed over yet: no more
+    // error-triggered resolutions for that generation while subscribed (the
+    // events will tell), and reconciles check its role.
+    // Each such look (reconciles, and error-triggered ones once allowed)
+    // starts from the next Sentinel in turn, so one stale Sentinel cannot
+    // hide a failover whose events were lost.
+    struct Unreachable {
+        std::uint64_t generation = 0;
+        std::size_t nextSentinel = 1;
+    };
+    std::map<std::string, Unreachable> unreachable_;
+    Clock::time_point lastSentinelRefresh_{};
     std::uint64_t rng_ = 0x9e3779b97f4a7c15ULL;  // jitter (xorshift), loop thread only
     double jitter(double lo, double hi);
     bool stopping_ = false;

@@ -104,6 +104,14 @@ ResolveMachine::Step ResolveMachine::onRole(const RoleReport& r, Clock::time_poi
         ++roleFailed_;
         failedNodes_.insert(candidate_.toString());
         note(index_, "named " + candidate_.toString() + ", which failed its role check: " + r.detail);
+        if (cfg_.current && *cfg_.current == candidate_ && index_ < cfg_.watched.size() && cfg_.watched[index_]) {
+            outcome_.errc = Errc::ConnectionError;
+            outcome_.stage = Stage::RoleCheck;
+            outcome_.message = "the master of '" + cfg_.name + "' (" + candidate_.toString() +
+                               ") is unreachable and the Sentinels have not failed over yet";
+            outcome_.currentUnreachable = true;
+            return done();
+        }
         return next(now);
     case RoleReport::Kind::WrongRole:
         break;

@@ -56,6 +56,9 @@ struct ResolveOutcome {
     std::string message;
     std::vector<SentinelFailure> failures;
     bool staleOnly = false;  // every answer was older than minEpoch
+    // A watched Sentinel named the current master, which failed its role
+    // check (see Config::watched): the resolution ended there.
+    bool currentUnreachable = false;
 };
 
 class ResolveMachine {
@@ -72,6 +75,15 @@ public:
         // pools report a demoted master through their errors).
         std::optional<Address> current;
         bool skipRoleCheckIfCurrent = false;
+        // By Sentinel index: true when that Sentinel's events reach us (its
+        // pub/sub subscription is up). A watched Sentinel that still names
+        // the current master, which fails its role check, ends the
+        // resolution (ConnectionError, currentUnreachable): it has not
+        // failed over yet and will announce it when it does, and the others
+        // would most likely repeat its answer. Without it the spec's walk
+        // asks every Sentinel (a query storm while a dead master waits for
+        // its failover). Empty: walk as the spec says.
+        std::vector<bool> watched;
     };
 
     struct Step {

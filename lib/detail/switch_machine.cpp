@@ -63,10 +63,10 @@ SwitchMachine::Actions SwitchMachine::onEvent(const EventMsg& e, Clock::time_poi
         return out;
     case K::Odown:
     case K::Sdown:
-        if (e.isMaster() && current_ && e.instance == *current_) {
-            out.resolve = e.kind == K::Odown;  // a failover is coming; cheap to re-check
-            return out;
-        }
+        // The master in use is down for the Sentinels: the failover's own
+        // events follow (and the reconcile, if they are lost). Asking now
+        // would only hear the old address, from every Sentinel.
+        if (e.isMaster()) return out;
         if (e.isReplica()) out.refreshReplicas = true;
         return out;
     case K::SdownEnd:

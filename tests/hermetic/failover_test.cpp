@@ -208,6 +208,60 @@ TEST_CASE("a Sentinel answering stale never moves the master back") {
     cluster.sentinel(0).resume();
 }
 
+TEST_CASE("a dead master awaiting its failover: one Sentinel per look, in turn, no query storm") {
+    ClusterOptions co;
+    co.downAfter = 60000ms;  // the Sentinels do not fail over by themselves
+    Cluster cluster(co);
+    Options o = optionsFor(cluster);
+    o.reconcileInterval = 20ms;
+    o.waitTimeout = 0ms;
+    Switches sw;
+    sw.attach(o);
+    Client client(o);
+    client.masterAddress("mymaster");
+    REQUIRE(pollUntil([&] { return allSubscribed(client); }));
+    // The first Sentinel asked will keep naming the dead master, and the
+    // failover's events are lost everywhere: only a look that starts from
+    // another Sentinel can find the new master.
+    cluster.sentinel(0).freeze();
+    for (std::size_t i = 0; i < cluster.sentinelCount(); ++i)
+        for (const char* ch : {"+switch-master", "+selected-slave", "+failover-state-send-slaveof-noone",
+                               "+promoted-slave"})
+            cluster.sentinel(i).dropEvents(ch, -1);
+    cluster.killMaster();
+    // Callers hammer the dead master: every failure reports to the watcher.
+    std::atomic<bool> stop{false};
+    std::atomic<long> failures{0};
+    std::thread caller([&] {
+        while (!stop) {
+            try {
+                auto lease = client.master("mymaster");
+                lease->command({"SET", "k", "v"});
+            } catch (const Error&) {
+                ++failures;
+            }
+        }
+    });
+    REQUIRE(pollUntil([&] { return failures.load() > 0; }));
+    Stats s0 = client.stats();
+    REQUIRE(pollUntil([&] { return client.stats().resolutions >= s0.resolutions + 10; }));
+    Stats s1 = client.stats();
+    long looks = static_cast<long>(s1.resolutions - s0.resolutions);
+    long queries = static_cast<long>(s1.sentinelQueries - s0.sentinelQueries);
+    // Each look asks one Sentinel (GET-MASTER-ADDR-BY-NAME + SENTINEL MASTER)
+    // and stops: the Sentinel still names the dead master and its events
+    // will say when that changes. (Walking all three: 6 per look.)
+    CHECK(queries <= 2 * looks + 2);
+    CHECK(failures.load() > looks);  // many errors, far fewer looks
+    MiniRedis& promoted = cluster.failover();
+    REQUIRE(pollUntil([&] { return sw.count() == 1; }));
+    stop = true;
+    caller.join();
+    CHECK(sw.get().back().to == addressOf(promoted));
+    CHECK(sw.get().back().detector == Detector::Reconcile);
+    cluster.sentinel(0).resume();
+}
+
 TEST_CASE("a hung master: with the abort policy, callers blocked on it wake up at the switch") {
     Cluster cluster;
     Options o = optionsFor(cluster);

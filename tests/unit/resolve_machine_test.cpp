@@ -266,3 +266,44 @@ TEST_CASE("reconcile: an answer naming the master in use needs no role check") {
     m2.start(t0);
     CHECK(m2.onSentinel(answered(kM2, 4), t0).kind == Kind::CheckRole);
 }
+
+TEST_CASE("a watched Sentinel naming the unreachable master in use ends the walk (no query storm)") {
+    auto t0 = Clock::now();
+    auto cfg = config(3);
+    cfg.current = kM1;
+    cfg.watched = {false, true, true};
+    ResolveMachine m(cfg, t0 + 2s);
+    m.start(t0);
+    // Sentinel 0 is not watched: its answer alone does not end the walk.
+    REQUIRE(m.onSentinel(answered(kM1, 3), t0).kind == Kind::CheckRole);
+    auto s = m.onRole(role(RoleReport::Kind::Failed, "connection refused"), t0);
+    REQUIRE(s.kind == Kind::AskSentinel);
+    CHECK(s.sentinel == 1);
+    // Sentinel 1 is watched; it names a new node: checked, as always.
+    REQUIRE(m.onSentinel(answered(kM2, 4), t0).kind == Kind::CheckRole);
+    s = m.onRole(role(RoleReport::Kind::IsMaster), t0);
+    REQUIRE(s.kind == Kind::Done);
+    CHECK(m.outcome().resolved);
+    CHECK(m.outcome().master == kM2);
+
+    // A watched first Sentinel that still names the dead master in use.
+    cfg.watched = {true, true, true};
+    ResolveMachine m2(cfg, t0 + 2s);
+    m2.start(t0);
+    REQUIRE(m2.onSentinel(answered(kM1, 3), t0).kind == Kind::CheckRole);
+    s = m2.onRole(role(RoleReport::Kind::Failed, "connection refused"), t0);
+    REQUIRE(s.kind == Kind::Done);
+    CHECK_FALSE(m2.outcome().resolved);
+    CHECK(m2.outcome().currentUnreachable);
+    CHECK(m2.outcome().errc == Errc::ConnectionError);
+    CHECK(m2.outcome().stage == Stage::RoleCheck);
+    CHECK(m2.outcome().message.find("10.0.1.1:6379") != std::string::npos);
+
+    // A node other than the one in use that cannot be reached: walk on.
+    ResolveMachine m3(cfg, t0 + 2s);
+    m3.start(t0);
+    REQUIRE(m3.onSentinel(answered(kM2, 4), t0).kind == Kind::CheckRole);
+    s = m3.onRole(role(RoleReport::Kind::Failed, "connection refused"), t0);
+    REQUIRE(s.kind == Kind::AskSentinel);
+    CHECK_FALSE(m3.outcome().currentUnreachable);
+}

@@ -154,8 +154,9 @@ TEST_CASE("replica and master health events") {
     CHECK(m.onEvent(ev("-sdown", "slave x 10.0.0.5 6379 @ m 10.0.0.1 6379"), t0).refreshReplicas);
     CHECK(m.onEvent(ev("+slave", "slave x 10.0.0.5 6379 @ m 10.0.0.1 6379"), t0).refreshReplicas);
     CHECK(m.onEvent(ev("+convert-to-slave", "slave x 10.0.0.1 6379 @ m 10.0.0.2 6379"), t0).refreshReplicas);
-    auto a = m.onEvent(ev("+odown", "master m 10.0.0.1 6379 #quorum 2/2"), t0);
-    CHECK(a.resolve);
-    CHECK_FALSE(a.fence);
+    // The master down: nothing to do until the failover's events (asking the
+    // Sentinels now would only hear the old address).
+    CHECK_FALSE(m.onEvent(ev("+odown", "master m 10.0.0.1 6379 #quorum 2/2"), t0).any());
+    CHECK_FALSE(m.onEvent(ev("+sdown", "master m 10.0.0.1 6379"), t0).any());
     CHECK_FALSE(m.onEvent(ev("+sdown", "sentinel id 10.0.0.9 26379 @ m 10.0.0.1 6379"), t0).any());
 }
