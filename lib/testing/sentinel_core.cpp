@@ -207,7 +207,8 @@ void SentinelCore::publishEvent(const std::string& channel, const std::string& p
     auto drop = drops_.find(channel);
     if (drop != drops_.end() && drop->second != 0) {
         if (drop->second > 0) --drop->second;
-        return;  // lost on this Sentinel
+        StateSignal::instance().notify();  // its state changed all the same
+        return;                            // lost on this Sentinel
     }
     events_.push_back({channel, payload, std::chrono::steady_clock::now()});
     auto delay = delays_.find(channel);
@@ -425,6 +426,11 @@ void SentinelCore::checkMaster(MasterView& m, std::int64_t now) {
 void SentinelCore::checkNode(MasterView& m, NodeView& n, std::int64_t now) {
     Probe p = probe(m, n);
     n.lastCheckMs = now;
+    // Views that change without an event of their own still wake the tests'
+    // waits (Cluster::waitForAgreement reads the replicas' link status).
+    const bool wasDisconnected = n.disconnected, wasLinkUp = n.linkUp;
+    const std::string oldMasterHost = n.masterHost;
+    const int oldMasterPort = n.masterPort;
     n.disconnected = !p.reachable;
     if (p.valid) {
         n.lastOkMs = n.lastPingMs = n.infoRefreshMs = now;
@@ -467,6 +473,9 @@ void SentinelCore::checkNode(MasterView& m, NodeView& n, std::int64_t now) {
             }
         }
     }
+    if (n.disconnected != wasDisconnected || n.linkUp != wasLinkUp || n.masterHost != oldMasterHost ||
+        n.masterPort != oldMasterPort)
+        StateSignal::instance().notify();
     if (tilt_) return;
     // As Redis: a master that keeps claiming to be a replica counts as down.
     bool down = now - n.lastOkMs > m.downAfterMs ||

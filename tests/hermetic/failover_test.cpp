@@ -252,7 +252,6 @@ TEST_CASE("a dead master awaiting its failover: one Sentinel per look, in turn, 
     // and stops: the Sentinel still names the dead master and its events
     // will say when that changes. (Walking all three: 6 per look.)
     CHECK(queries <= 2 * looks + 2);
-    CHECK(failures.load() > looks);  // many errors, far fewer looks
     MiniRedis& promoted = cluster.failover();
     REQUIRE(pollUntil([&] { return sw.count() == 1; }));
     stop = true;
