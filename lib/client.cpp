@@ -97,13 +97,13 @@ void checkOpen(const ClientCore& core) {
 }
 }  // namespace
 
-Connection Client::getMaster(const std::string& name) {
+Connection Client::getMaster(std::string_view name) {
     checkOpen(*core_);
     return core_->entry(name).master->acquire();
 }
 
 namespace {
-void checkBelongs(const std::string& name, Role role, const Connection& conn) {
+void checkBelongs(std::string_view name, Role role, const Connection& conn) {
     if (!conn) throw Error(Errc::InvalidArgument, Stage::Pool, "putting back an empty Connection");
     // putReplica also takes the master connections getReplica hands out
     // with ReplicaFallback::FallbackToMaster.
@@ -112,21 +112,21 @@ void checkBelongs(const std::string& name, Role role, const Connection& conn) {
         throw Error(Errc::InvalidArgument, Stage::Pool,
                     "this connection belongs to the " + std::string(conn.role() == Role::Master ? "master" : "replica") +
                         " pool of '" + conn.masterName() + "', not to the " + (role == Role::Master ? "master" : "replica") +
-                        " pool of '" + name + "'");
+                        " pool of '" + std::string(name) + "'");
 }
 }  // namespace
 
-void Client::putMaster(const std::string& name, Connection&& conn) {
+void Client::putMaster(std::string_view name, Connection&& conn) {
     checkBelongs(name, Role::Master, conn);
     conn.giveBack();
 }
 
-Connection Client::getReplica(const std::string& name) {
+Connection Client::getReplica(std::string_view name) {
     checkOpen(*core_);
     return core_->getReplica(name);
 }
 
-void Client::putReplica(const std::string& name, Connection&& conn) {
+void Client::putReplica(std::string_view name, Connection&& conn) {
     checkBelongs(name, Role::Replica, conn);
     conn.giveBack();
 }

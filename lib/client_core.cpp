@@ -49,7 +49,7 @@ void ClientCore::close() {
     if (closed_.exchange(true)) return;
     watcher_->stop();
     const Table* t = table_.load(std::memory_order_acquire);
-    for (auto& kv : *t) {
+    for (auto& kv : t->entries) {
         kv.second->master->close();
         std::lock_guard<std::mutex> lk(kv.second->replicas.mu);
         for (auto& p : kv.second->replicas.pools) p.second->close();
@@ -57,26 +57,43 @@ void ClientCore::close() {
     }
 }
 
-MasterEntry* ClientCore::find(const std::string& name) {
-    const Table* t = table_.load(std::memory_order_acquire);
-    auto it = t->find(name);
-    return it == t->end() ? nullptr : it->second.get();
+MasterEntry* ClientCore::Table::find(std::string_view name) const {
+    if (!index.empty()) {
+        auto it = index.find(name);
+        return it == index.end() ? nullptr : it->second;
+    }
+    for (auto& kv : entries)
+        if (kv.first.size() == name.size() && std::string_view(kv.first) == name) return kv.second.get();
+    return nullptr;
 }
 
-MasterEntry& ClientCore::entry(const std::string& name) {
+std::unique_ptr<const ClientCore::Table> ClientCore::Table::with(const std::string& name,
+                                                                   std::shared_ptr<MasterEntry> e) const {
+    auto t = std::make_unique<Table>();
+    t->entries.reserve(entries.size() + 1);
+    t->entries = entries;
+    t->entries.emplace_back(name, std::move(e));
+    if (t->entries.size() >= kIndexFrom)
+        for (auto& kv : t->entries) t->index.emplace(std::string_view(kv.first), kv.second.get());
+    return t;
+}
+
+MasterEntry* ClientCore::find(std::string_view name) {
+    return table_.load(std::memory_order_acquire)->find(name);
+}
+
+MasterEntry& ClientCore::entry(std::string_view name) {
     if (MasterEntry* e = find(name)) return *e;
     std::lock_guard<std::mutex> lk(tableMu_);
     const Table* t = table_.load(std::memory_order_acquire);
-    auto it = t->find(name);
-    if (it != t->end()) return *it->second;
+    if (MasterEntry* e = t->find(name)) return *e;
     // Copy on write: readers keep using the old snapshot, which stays alive.
-    auto copy = std::make_unique<Table>(*t);
     auto e = std::make_shared<MasterEntry>();
-    e->name = name;
-    e->master = new PoolCore(weak_from_this(), name, Role::Master, opts_);
+    e->name = std::string(name);
+    e->master = new PoolCore(weak_from_this(), e->name, Role::Master, opts_);
     if (closed_.load()) e->master->close();
     MasterEntry& ref = *e;
-    copy->emplace(name, std::move(e));
+    auto copy = t->with(ref.name, std::move(e));
     table_.store(copy.get(), std::memory_order_release);
     tables_.push_back(std::move(copy));
     return ref;
@@ -85,7 +102,7 @@ MasterEntry& ClientCore::entry(const std::string& name) {
 std::vector<std::string> ClientCore::names() const {
     const Table* t = table_.load(std::memory_order_acquire);
     std::vector<std::string> out;
-    for (auto& kv : *t) out.push_back(kv.first);
+    for (auto& kv : t->entries) out.push_back(kv.first);
     return out;
 }
 
@@ -169,8 +186,9 @@ void ClientCore::replicasFailed(const std::string& name, const Error& err) {
     e->replicas.cv.notify_all();
 }
 
-Connection ClientCore::getReplica(const std::string& name) {
-    MasterEntry& e = entry(name);
+Connection ClientCore::getReplica(std::string_view nameView) {
+    MasterEntry& e = entry(nameView);
+    const std::string& name = e.name;
     ReplicaSet& rs = e.replicas;
     std::vector<std::pair<NodeTarget, PoolRef>> candidates;
     {

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -67,11 +68,11 @@ public:
     Watcher& watcher() { return *watcher_; }
 
     // The entry of a name, created on first use. Any thread.
-    MasterEntry& entry(const std::string& name);
-    MasterEntry* find(const std::string& name);
+    MasterEntry& entry(std::string_view name);
+    MasterEntry* find(std::string_view name);
     std::vector<std::string> names() const;
 
-    Connection getReplica(const std::string& name);
+    Connection getReplica(std::string_view name);
 
     // ---- from pools (user threads) ----
     void requestResolve(const std::string& name);
@@ -85,7 +86,17 @@ public:
     void replicasFailed(const std::string& name, const Error& e);
 
 private:
-    using Table = std::unordered_map<std::string, std::shared_ptr<MasterEntry>>;
+    // An immutable snapshot of the names in use. Most clients serve one to a
+    // few names: a scan comparing sizes first is cheaper than hashing the
+    // name on every getMaster; past kIndexFrom names a hash index serves.
+    struct Table {
+        static constexpr std::size_t kIndexFrom = 8;
+        std::vector<std::pair<std::string, std::shared_ptr<MasterEntry>>> entries;
+        std::unordered_map<std::string_view, MasterEntry*> index;  // keys view entries' names
+        MasterEntry* find(std::string_view name) const;
+        // A new snapshot: this one plus `name`.
+        std::unique_ptr<const Table> with(const std::string& name, std::shared_ptr<MasterEntry> e) const;
+    };
     Options opts_;
     std::unique_ptr<Watcher> watcher_;
     Counters counters_;

@@ -42,31 +42,31 @@ PoolCore::PoolCore(std::weak_ptr<ClientCore> owner, std::string name, Role role,
 PoolCore::~PoolCore() = default;
 
 bool PoolCore::resolved() const {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<FastMutex> lk(mu_);
     return resolved_;
 }
 NodeTarget PoolCore::target() const {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<FastMutex> lk(mu_);
     return target_;
 }
 std::uint64_t PoolCore::generation() const {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<FastMutex> lk(mu_);
     return generation_;
 }
 std::uint64_t PoolCore::configEpoch() const {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<FastMutex> lk(mu_);
     return configEpoch_;
 }
 std::size_t PoolCore::openCount() const {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<FastMutex> lk(mu_);
     return open_;
 }
 std::size_t PoolCore::idleCount() const {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<FastMutex> lk(mu_);
     return idle_.size();
 }
 
-bool PoolCore::waitResolution(std::unique_lock<std::mutex>& lk, std::uint64_t seq) {
+bool PoolCore::waitResolution(std::unique_lock<FastMutex>& lk, std::uint64_t seq) {
     auto deadline = std::chrono::steady_clock::now() + opts_.resolveTimeout + std::chrono::milliseconds(200);
     ++waiters_;
     bool ok = cv_.wait_until(lk, deadline, [&] { return outcomes_ != seq || closed_; });
@@ -74,7 +74,7 @@ bool PoolCore::waitResolution(std::unique_lock<std::mutex>& lk, std::uint64_t se
     return ok;
 }
 
-void PoolCore::ensureResolvedLocked(std::unique_lock<std::mutex>& lk) {
+void PoolCore::ensureResolvedLocked(std::unique_lock<FastMutex>& lk) {
     while (!resolved_) {
         if (closed_) throw Error(Errc::ClientClosed, Stage::Pool, "the client is closed");
         if (!resolving_) {
@@ -96,7 +96,7 @@ void PoolCore::ensureResolvedLocked(std::unique_lock<std::mutex>& lk) {
 }
 
 void PoolCore::ensureResolved() {
-    std::unique_lock<std::mutex> lk(mu_);
+    std::unique_lock<FastMutex> lk(mu_);
     ensureResolvedLocked(lk);
 }
 
@@ -107,7 +107,7 @@ Connection PoolCore::acquire() {
         toClose.clear();
     };
     bool retriedAfterFailure = false;
-    std::unique_lock<std::mutex> lk(mu_);
+    std::unique_lock<FastMutex> lk(mu_);
     std::chrono::steady_clock::time_point waitDeadline{};
     for (;;) {
         if (closed_) {
@@ -237,7 +237,7 @@ Connection PoolCore::acquire() {
 
 void PoolCore::watchGeneration(PooledConn* c, std::function<void()> fn) {
     {
-        std::lock_guard<std::mutex> lk(mu_);
+        std::lock_guard<FastMutex> lk(mu_);
         if (c->meta.generation == generation_ && !closed_) {
             c->onGenerationEnd = std::move(fn);
             return;
@@ -248,8 +248,8 @@ void PoolCore::watchGeneration(PooledConn* c, std::function<void()> fn) {
 
 void PoolCore::release(PooledConn* c) {
     if (c->ctx && c->ctx->err) c->meta.broken = true;
-    std::unique_lock<std::mutex> lk(mu_);
-    c->onGenerationEnd = nullptr;
+    std::unique_lock<FastMutex> lk(mu_);
+    if (c->onGenerationEnd) c->onGenerationEnd = nullptr;
     auto it = std::find(out_.begin(), out_.end(), c);
     if (it != out_.end()) {
         *it = out_.back();
@@ -288,7 +288,7 @@ void PoolCore::release(PooledConn* c) {
 }
 
 void PoolCore::discard(PooledConn* c) {
-    std::unique_lock<std::mutex> lk(mu_);
+    std::unique_lock<FastMutex> lk(mu_);
     c->onGenerationEnd = nullptr;
     auto it = std::find(out_.begin(), out_.end(), c);
     if (it != out_.end()) {
@@ -302,7 +302,7 @@ void PoolCore::discard(PooledConn* c) {
     freeConn(c);
 }
 
-void PoolCore::maybeDelete(std::unique_lock<std::mutex>& lk) {
+void PoolCore::maybeDelete(std::unique_lock<FastMutex>& lk) {
     // Retired pools are closed, so nothing is idle: the last connection out
     // (or connecting) deletes the pool.
     bool last = retired_ && out_.empty() && open_ == 0;
@@ -326,7 +326,7 @@ bool PoolCore::setTarget(const NodeTarget& t, std::uint64_t epoch) {
     std::vector<std::function<void()>> ended;
     bool changed;
     {
-        std::lock_guard<std::mutex> lk(mu_);
+        std::lock_guard<FastMutex> lk(mu_);
         changed = !resolved_ || target_.address != t.address || target_.ip != t.ip;
         bool generationEnds = resolved_ && changed;
         target_ = t;
@@ -351,7 +351,7 @@ bool PoolCore::setTarget(const NodeTarget& t, std::uint64_t epoch) {
 }
 
 void PoolCore::setFailed(const Error& e) {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<FastMutex> lk(mu_);
     resolving_ = false;
     ++outcomes_;
     lastFailMs_ = steadyMs();
@@ -360,23 +360,23 @@ void PoolCore::setFailed(const Error& e) {
 }
 
 void PoolCore::setResolving() {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<FastMutex> lk(mu_);
     resolving_ = true;
 }
 
 void PoolCore::fence() {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<FastMutex> lk(mu_);
     fenced_ = true;
 }
 
 void PoolCore::unfence() {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<FastMutex> lk(mu_);
     fenced_ = false;
     cv_.notify_all();
 }
 
 void PoolCore::abortCheckedOut() {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<FastMutex> lk(mu_);
     for (PooledConn* c : out_)
         if (c->fd >= 0 && c->meta.generation != generation_) ::shutdown(c->fd, SHUT_RDWR);
 }
@@ -384,7 +384,7 @@ void PoolCore::abortCheckedOut() {
 void PoolCore::close() {
     std::vector<PooledConn*> idle;
     {
-        std::lock_guard<std::mutex> lk(mu_);
+        std::lock_guard<FastMutex> lk(mu_);
         closed_ = true;
         idle.swap(idle_);
         open_ -= idle.size();
@@ -395,7 +395,7 @@ void PoolCore::close() {
 
 void PoolCore::retire() {
     close();
-    std::unique_lock<std::mutex> lk(mu_);
+    std::unique_lock<FastMutex> lk(mu_);
     retired_ = true;
     maybeDelete(lk);
 }

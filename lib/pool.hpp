@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fast_mutex.hpp"
 #include "detail/pool_policy.hpp"
 #include "sentinelpool/connection.hpp"
 #include "sentinelpool/error.hpp"
@@ -93,10 +94,10 @@ private:
     PooledConn* connect(const NodeTarget& target, std::uint64_t generation);
     void closeConn(PooledConn* c);
     void reportFailure(Detector d, const Address& node, std::uint64_t generation, const std::string& reason);
-    void maybeDelete(std::unique_lock<std::mutex>& lk);
+    void maybeDelete(std::unique_lock<FastMutex>& lk);
     // Waits for the outcome of the resolution started after `seq`.
-    bool waitResolution(std::unique_lock<std::mutex>& lk, std::uint64_t seq);
-    void ensureResolvedLocked(std::unique_lock<std::mutex>& lk);
+    bool waitResolution(std::unique_lock<FastMutex>& lk, std::uint64_t seq);
+    void ensureResolvedLocked(std::unique_lock<FastMutex>& lk);
 
     std::weak_ptr<ClientCore> owner_;
     std::string name_;
@@ -105,8 +106,8 @@ private:
     PoolLimits limits_;
     bool limitsSet_;
 
-    mutable std::mutex mu_;
-    std::condition_variable cv_;
+    mutable FastMutex mu_;
+    std::condition_variable_any cv_;
     std::vector<PooledConn*> idle_;
     std::vector<PooledConn*> out_;   // checked out (for abort)
     std::size_t open_ = 0;           // idle + checked out + being connected

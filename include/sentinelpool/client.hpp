@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sentinelpool/connection.hpp"
@@ -73,12 +74,12 @@ public:
     // A connection to the current master of `name`, checked with ROLE when
     // new. Waits for a first resolution, for a free connection (waitTimeout)
     // or for a failover in progress (the fence) as needed.
-    Connection getMaster(const std::string& name);
+    Connection getMaster(std::string_view name);
     // Gives it back. A connection from an old generation (the master changed
     // meanwhile) or a broken one is closed, never re-pooled.
-    void putMaster(const std::string& name, Connection&& conn);
-    Connection getReplica(const std::string& name);
-    void putReplica(const std::string& name, Connection&& conn);
+    void putMaster(std::string_view name, Connection&& conn);
+    Connection getReplica(std::string_view name);
+    void putReplica(std::string_view name, Connection&& conn);
     Lease master(const std::string& name);
     Lease replica(const std::string& name);
 
