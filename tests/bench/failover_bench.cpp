@@ -326,11 +326,15 @@ RunResult runOnce(bool manual, int run) {
     // sentinelpool's Sentinel queries at its first write off the old master.
     std::atomic<bool> spMoved{false};
     std::atomic<std::uint64_t> spQueriesAtMove{0};
+    std::atomic<std::uint64_t> spResolutionsAtMove{0};
     std::vector<Writers::WriteFn> sp{[&](const std::string& key) {
         auto lease = client.master(kName);
         int port = lease->command({"SET", key, "1"}).str() == "OK" ? lease->address().port : 0;
-        if (port && port != oldMaster && !spMoved.exchange(true))
-            spQueriesAtMove = client.stats().sentinelQueries;
+        if (port && port != oldMaster && !spMoved.exchange(true)) {
+            auto st = client.stats();
+            spQueriesAtMove = st.sentinelQueries;
+            spResolutionsAtMove = st.resolutions;
+        }
         return port;
     }};
     std::vector<Writers::WriteFn> sw{[&](const std::string& key) { return waiter.write(key); }};
@@ -355,6 +359,7 @@ RunResult runOnce(bool manual, int run) {
     Probe probe({d.node(1).port(), d.node(2).port()});
     std::uint64_t eoQueries0 = naive.queries();
     std::uint64_t spQueries0 = client.stats().sentinelQueries;
+    std::uint64_t spResolutions0 = client.stats().resolutions;
     const auto start = Clock::now();
     const auto deadline = start + kRunDeadline;
     if (manual) {
@@ -399,7 +404,8 @@ RunResult runOnce(bool manual, int run) {
         },
         std::max(left(), 0ms));
     for (auto& w : writers) w.second->join();
-    std::uint64_t spQueriesEnd = client.stats().sentinelQueries;
+    sentinelpool::Stats spEnd = client.stats();
+    std::uint64_t spQueriesEnd = spEnd.sentinelQueries;
 
     for (auto& name : kClients) {
         Writers& w = *writers[name];
@@ -435,6 +441,12 @@ RunResult runOnce(bool manual, int run) {
             std::printf(" | Sentinel queries: failover start -> first write %s, whole run %.0f",
                         c.queriesToFirst ? std::to_string(static_cast<long long>(*c.queriesToFirst)).c_str() : "-",
                         c.queriesRun);
+        if (name == "sentinelpool")
+            std::printf(" (resolutions: to first write %lld, whole run %llu; switches %llu, fence waits %llu)",
+                        spMoved ? static_cast<long long>(spResolutionsAtMove.load() - spResolutions0) : -1LL,
+                        static_cast<unsigned long long>(spEnd.resolutions),
+                        static_cast<unsigned long long>(spEnd.switches),
+                        static_cast<unsigned long long>(spEnd.fenceWaits));
         if (name == "errors-only")
             std::printf(" | GET-MASTER-ADDR-BY-NAME: failover start -> first write %s, whole run %.0f",
                         c.queriesToFirst ? std::to_string(static_cast<long long>(*c.queriesToFirst)).c_str() : "-",
