@@ -187,7 +187,10 @@ private:
                     ReplyPtr r(static_cast<redisReply*>(raw));
                     raw = nullptr;
                     // ["message", "+switch-master", "mymaster oldip oldport newip newport"]
-                    if (r->type != REDIS_REPLY_ARRAY || r->elements != 3) continue;
+                    if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+                        r->element[0]->type != REDIS_REPLY_STRING || r->element[2]->type != REDIS_REPLY_STRING ||
+                        std::string(r->element[0]->str, r->element[0]->len) != "message")
+                        continue;
                     std::string payload(r->element[2]->str, r->element[2]->len);
                     char name[64], oldIp[64], newIp[64];
                     int oldPort = 0, newPort = 0;
