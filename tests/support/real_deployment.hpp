@@ -89,9 +89,12 @@ public:
     // Data nodes in start order: node(0) is the first master.
     std::size_t nodeCount() const { return nodes_.size(); }
     RealServer& node(std::size_t i) { return *nodes_.at(i); }
+    const RealServer& node(std::size_t i) const { return *nodes_.at(i); }
     RealServer& master() { return node(0); }  // the first master
+    const RealServer& master() const { return node(0); }
     std::size_t sentinelCount() const { return sentinels_.size(); }
     RealServer& sentinel(std::size_t i) { return *sentinels_.at(i); }
+    const RealServer& sentinel(std::size_t i) const { return *sentinels_.at(i); }
     // SENTINEL MYID of sentinel(i).
     const std::string& sentinelId(std::size_t i) const { return ids_.at(i); }
     std::vector<int> sentinelPorts() const;
