@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "poll.hpp"
+#include "real_deployment.hpp"
 #include "real_server.hpp"
 #include "resp_client.hpp"
 #include "sentinelpool/sentinelpool.hpp"
@@ -26,138 +27,43 @@ using sentinelpool::test::Hiredis;
 using sentinelpool::test::pollUntil;
 using sentinelpool::test::RealServer;
 using sentinelpool::test::RealServerOptions;
+using sentinelpool::test::dataNode;
+using sentinelpool::test::missingOn;
 
 namespace {
 
-std::string envOr(const char* name, const char* fallback) {
-    const char* v = std::getenv(name);
-    return v && *v ? v : fallback;
-}
-std::string serverBinary() { return envOr("SENTINELPOOL_REDIS_SERVER", "/usr/bin/redis-server"); }
-std::string sentinelBinary() { return envOr("SENTINELPOOL_REDIS_SENTINEL", "/usr/bin/redis-sentinel"); }
+using sentinelpool::test::RealDeployment;
+using sentinelpool::test::Writers;
 
-RealServerOptions node(int replicaOf = 0) {
-    RealServerOptions o;
-    o.binary = serverBinary();
-    o.args = {"--repl-diskless-sync-delay", "0"};
-    if (replicaOf) o.args.insert(o.args.end(), {"--replicaof", "127.0.0.1", std::to_string(replicaOf)});
+Options optionsFor(RealDeployment& d) {
+    Options o;
+    for (int port : d.sentinelPorts()) o.sentinels.push_back(Address{"127.0.0.1", port});
     return o;
 }
 
-// 1 master, 2 replicas, 3 Sentinels; ready once every Sentinel found both
-// replicas and both other Sentinels (their log lines).
-struct Deployment {
-    std::vector<std::unique_ptr<RealServer>> nodes;  // [0] is the first master
-    std::vector<std::unique_ptr<RealServer>> sentinels;
-
-    Deployment() {
-        nodes.push_back(std::make_unique<RealServer>(node()));
-        int mp = nodes[0]->port();
-        for (int i = 0; i < 2; ++i) nodes.push_back(std::make_unique<RealServer>(node(mp)));
-        for (int i = 1; i < 3; ++i)
-            if (!nodes[i]->waitForLog("MASTER <-> REPLICA sync: Finished with success", 10s))
-                throw std::runtime_error("replica did not sync");
-        for (int i = 0; i < 3; ++i) {
-            RealServerOptions o;
-            o.binary = sentinelBinary();
-            o.configName = "sentinel.conf";
-            o.readyLine = "Sentinel ID is";
-            o.configFile = "sentinel monitor mymaster 127.0.0.1 " + std::to_string(mp) +
-                           " 2\nsentinel down-after-milliseconds mymaster 1000\n"
-                           "sentinel failover-timeout mymaster 5000\n";
-            sentinels.push_back(std::make_unique<RealServer>(o));
-        }
-        for (auto& s : sentinels) {
-            for (int i = 1; i < 3; ++i)
-                if (!s->waitForLog("+slave slave 127.0.0.1:" + std::to_string(nodes[i]->port()), 15s))
-                    throw std::runtime_error("a Sentinel did not find a replica:\n" + s->log());
-            // Both other Sentinels found (hello messages, every 2 s): two
-            // "+sentinel sentinel" lines in its log.
-            auto others = [&] {
-                std::string l = s->log();
-                int n = 0;
-                for (std::size_t at = 0; (at = l.find("+sentinel sentinel", at)) != std::string::npos; ++at) ++n;
-                return n >= 2;
-            };
-            if (!pollUntil(others, 15s)) throw std::runtime_error("a Sentinel did not find the others:\n" + s->log());
-        }
-    }
-
-    Options options() const {
-        Options o;
-        for (auto& s : sentinels) o.sentinels.push_back(Address{"127.0.0.1", s->port()});
-        return o;
-    }
-    RealServer* byPort(int port) {
-        for (auto& n : nodes)
-            if (n->port() == port) return n.get();
-        return nullptr;
-    }
-};
-
-// Writers SET unique keys through the Client and remember the acknowledged ones.
-struct Writers {
-    Client& client;
-    std::atomic<bool> stop{false};
-    std::mutex mu;
-    std::vector<std::string> acked;
-    std::atomic<long> errors{0};
-    std::vector<std::thread> threads;
-
-    Writers(Client& c, int n, const std::string& prefix) : client(c) {
-        for (int t = 0; t < n; ++t)
-            threads.emplace_back([this, t, prefix] {
-                for (long i = 0; !stop.load(); ++i) {
-                    std::string key = prefix + std::to_string(t) + ":" + std::to_string(i);
-                    try {
-                        auto lease = client.master("mymaster");
-                        if (lease->command({"SET", key, "1"}).str() == "OK") {
-                            std::lock_guard<std::mutex> lk(mu);
-                            acked.push_back(key);
-                        }
-                    } catch (const Error&) {
-                        ++errors;
-                    }
-                }
-            });
-    }
-    std::size_t count() {
-        std::lock_guard<std::mutex> lk(mu);
-        return acked.size();
-    }
-    void join() {
-        stop = true;
-        for (auto& t : threads) t.join();
-        threads.clear();
-    }
-    ~Writers() { join(); }
-};
-
-std::size_t missingOn(int port, const std::vector<std::string>& keys) {
-    Hiredis h(port);
-    std::size_t missing = 0;
-    for (auto& k : keys) {
-        auto r = h.cmd({"EXISTS", k});
-        if (!r || r->integer != 1) ++missing;
-    }
-    return missing;
+// Writer threads SETting unique keys through the Client, one lease per write.
+Writers::WriteFn writeThrough(Client& client) {
+    return [&client](const std::string& key) {
+        auto lease = client.master("mymaster");
+        return lease->command({"SET", key, "1"}).str() == "OK" ? lease->address().port : 0;
+    };
 }
 
 }  // namespace
 
 TEST_CASE("resolve, pooled reads and writes, replicas and admin calls against real Sentinels") {
-    Deployment d;
-    Options o = d.options();
+    RealDeployment d;
+    Options o = optionsFor(d);
     o.startup = StartupMode::FailFast;
     o.masterNames = {"mymaster"};
     Client client(o);
-    CHECK(client.masterAddress("mymaster") == Address{"127.0.0.1", d.nodes[0]->port()});
+    CHECK(client.masterAddress("mymaster") == Address{"127.0.0.1", d.master().port()});
     {
         auto lease = client.master("mymaster");
         CHECK(lease->command({"SET", "k", "v"}).str() == "OK");
         CHECK(lease->command({"GET", "k"}).str() == "v");
     }
-    std::set<int> replicaPorts{d.nodes[1]->port(), d.nodes[2]->port()};
+    std::set<int> replicaPorts{d.node(1).port(), d.node(2).port()};
     auto listed = client.replicaAddresses("mymaster");
     REQUIRE(listed.size() == 2);
     for (auto& a : listed) CHECK(replicaPorts.count(a.port) == 1);
@@ -177,7 +83,7 @@ TEST_CASE("resolve, pooled reads and writes, replicas and admin calls against re
     CHECK(e.sentinelFailures().size() == 3);
 
     auto m = client.sentinelMaster("mymaster");
-    CHECK(m.address.port == d.nodes[0]->port());
+    CHECK(m.address.port == d.master().port());
     CHECK(m.numSlaves == 2);
     CHECK(m.numOtherSentinels == 2);
     CHECK(m.quorum == 2);
@@ -185,11 +91,11 @@ TEST_CASE("resolve, pooled reads and writes, replicas and admin calls against re
     CHECK(client.sentinelReplicas("mymaster").size() == 2);
     CHECK(client.sentinelSentinels("mymaster").size() == 2);
     CHECK(client.sentinelCkquorum("mymaster").ok);
-    CHECK(client.sentinelGetMasterAddrByName("mymaster")->port == d.nodes[0]->port());
+    CHECK(client.sentinelGetMasterAddrByName("mymaster")->port == d.master().port());
     CHECK_FALSE(client.sentinelGetMasterAddrByName("nosuch"));
     CHECK(client.sentinelSet("mymaster", "down-after-milliseconds", "1000").applied.size() == 3);
     CHECK(client.sentinelFlushconfig().applied.size() == 3);
-    RealServer extra(node());
+    RealServer extra(dataNode());
     CHECK(client.sentinelMonitor("extra", "127.0.0.1", extra.port(), 2).applied.size() == 3);
     CHECK(client.sentinelReset("extra").count == 3);
     CHECK(client.sentinelRemove("extra").applied.size() == 3);
@@ -202,7 +108,7 @@ TEST_CASE("resolve, pooled reads and writes, replicas and admin calls against re
     CHECK(dup.code() == Errc::ServerError);
     // The client found the Sentinels' whole list from one of them.
     Options one;
-    one.sentinels = {Address{"127.0.0.1", d.sentinels[1]->port()}};
+    one.sentinels = {Address{"127.0.0.1", d.sentinel(1).port()}};
     Client fromOne(one);
     fromOne.masterAddress("mymaster");
     CHECK(pollUntil([&] { return fromOne.sentinels().size() == 3; }));
@@ -213,8 +119,8 @@ namespace {
 struct Following {
     std::atomic<int> switches{0};
     std::unique_ptr<Client> client;
-    explicit Following(Deployment& d) {
-        Options o = d.options();
+    explicit Following(RealDeployment& d) {
+        Options o = optionsFor(d);
         o.waitTimeout = 5000ms;
         o.callbacks.onMasterSwitch = [this](const MasterSwitch& s) {
             if (!s.from.host.empty()) ++switches;
@@ -231,13 +137,13 @@ struct Following {
 }  // namespace
 
 TEST_CASE("SENTINEL FAILOVER against real Sentinels: followed, no acknowledged write lost (the fence)") {
-    Deployment d;
+    RealDeployment d;
     Following f(d);
     Client& client = *f.client;
     auto& switches = f.switches;
     int first = client.masterAddress("mymaster").port;
     {
-        Writers w(client, 4, "manual:");
+        Writers w(4, "manual:", writeThrough(client));
         REQUIRE(pollUntil([&] { return w.count() > 100; }));
         client.sentinelFailover("mymaster");
         REQUIRE(pollUntil([&] { return switches.load() == 1; }, 15s));
@@ -248,21 +154,21 @@ TEST_CASE("SENTINEL FAILOVER against real Sentinels: followed, no acknowledged w
         w.join();
         // Every acknowledged write must be on the new master (the old one
         // keeps accepting writes for ~10 s, all lost when it resyncs).
-        CHECK(missingOn(promoted, w.acked) == 0);
-        MESSAGE("manual failover: " << w.acked.size() << " writes acknowledged, " << w.errors.load() << " errors");
+        CHECK(missingOn(promoted, w.ackedKeys()) == 0);
+        MESSAGE("manual failover: " << w.count() << " writes acknowledged, " << w.errors() << " errors");
     }
     CHECK(client.stats().switches == 1);
     MESSAGE("Sentinel queries: " << client.stats().sentinelQueries);
 }
 
 TEST_CASE("kill -9 of the master against real Sentinels: followed") {
-    Deployment d;
+    RealDeployment d;
     Following f(d);
     Client& client = *f.client;
     auto& switches = f.switches;
     {
         int current = client.masterAddress("mymaster").port;
-        Writers w(client, 2, "kill:");
+        Writers w(2, "kill:", writeThrough(client));
         REQUIRE(pollUntil([&] { return w.count() > 100; }));
         d.byPort(current)->kill9();
         REQUIRE(pollUntil([&] { return switches.load() == 1; }, 20s));
@@ -271,12 +177,12 @@ TEST_CASE("kill -9 of the master against real Sentinels: followed") {
         std::size_t at = w.count();
         REQUIRE(pollUntil([&] { return w.count() > at + 100; }, 10s));
         w.join();
-        auto acked = w.acked;
+        auto acked = w.ackedKeys();
         // Writes acknowledged by the killed master just before it died may
         // not have reached a replica (asynchronous replication): count them.
         std::size_t missing = missingOn(promoted, acked);
         MESSAGE("kill -9: " << acked.size() << " writes acknowledged, " << missing << " lost with the dead master, "
-                            << w.errors.load() << " errors");
+                            << w.errors() << " errors");
         CHECK(missing <= 4);
     }
     Stats s = client.stats();
@@ -285,11 +191,11 @@ TEST_CASE("kill -9 of the master against real Sentinels: followed") {
 }
 
 int main(int argc, char** argv) {
-    for (const std::string& b : {serverBinary(), sentinelBinary()})
-        if (!sentinelpool::test::binaryExists(b)) {
-            std::fprintf(stderr, "SKIP: %s not found\n", b.c_str());
-            return 77;
-        }
+    std::string missing;
+    if (!sentinelpool::test::realBinariesPresent(&missing)) {
+        std::fprintf(stderr, "SKIP: %s not found\n", missing.c_str());
+        return 77;
+    }
     doctest::Context ctx;
     ctx.applyCommandLine(argc, argv);
     return ctx.run();

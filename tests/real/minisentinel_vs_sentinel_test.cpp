@@ -42,6 +42,7 @@
 #include <utility>
 #include <vector>
 
+#include "real_deployment.hpp"
 #include "real_server.hpp"
 #include "resp_client.hpp"
 #include "resp_diff.hpp"
@@ -61,6 +62,13 @@ using sentinelpool::test::parse;
 using sentinelpool::test::RawClient;
 using sentinelpool::test::RealServer;
 using sentinelpool::test::RealServerOptions;
+using sentinelpool::test::dataNode;
+using sentinelpool::test::monitorConfig;
+using sentinelpool::test::RealDeployment;
+using sentinelpool::test::redisSentinelBinary;
+using sentinelpool::test::redisServerBinary;
+using sentinelpool::test::sentinelId;
+using sentinelpool::test::sentinelProcess;
 using sentinelpool::testing::Cluster;
 using sentinelpool::testing::ClusterOptions;
 using sentinelpool::testing::MiniRedis;
@@ -72,13 +80,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
-
-std::string envOr(const char* name, const char* fallback) {
-    const char* env = std::getenv(name);
-    return env && *env ? env : fallback;
-}
-std::string redisServerBinary() { return envOr("SENTINELPOOL_REDIS_SERVER", "/usr/bin/redis-server"); }
-std::string redisSentinelBinary() { return envOr("SENTINELPOOL_REDIS_SENTINEL", "/usr/bin/redis-sentinel"); }
 
 std::string portStr(int port) { return std::to_string(port); }
 
@@ -412,119 +413,21 @@ private:
 };
 
 // ---------------------------------------------------------------------------
-// Real processes
+// Real processes (tests/support/real_deployment.hpp): 1 master, 2 replicas,
+// 3 Sentinels (quorum 2, down-after 1000 ms, failover-timeout 5000 ms,
+// parallel-syncs 1), every link up as each Sentinel sees it.
 
-// A data node. repl-diskless-sync-delay 0: after a failover the replica
-// being re-pointed usually needs a full sync from the promoted one (it got
-// hellos the promoted one missed), and Redis 7.0's default 5 s wait for more
-// replicas before a diskless sync would end the failover by timeout
-// (+failover-end-for-timeout) instead of +slave-reconf-done, unlike the
-// reference capture (sentinel-wire B1).
-RealServerOptions dataNode(int replicaOf = 0) {
-    RealServerOptions o;
-    o.binary = redisServerBinary();
-    o.args = {"--repl-diskless-sync-delay", "0"};
-    if (replicaOf) o.args.insert(o.args.end(), {"--replicaof", "127.0.0.1", portStr(replicaOf)});
-    return o;
-}
-
-RealServerOptions sentinelProcess(const std::string& config) {
-    RealServerOptions o;
-    o.binary = redisSentinelBinary();
-    o.configName = "sentinel.conf";
-    o.configFile = config;  // a Sentinel rewrites its config file: it lives in the temp dir
-    o.readyLine = "Sentinel ID is";
-    return o;
-}
-
-std::string monitorConfig(const std::string& name, int port, int quorum, int downAfterMs = 1000) {
-    return "sentinel monitor " + name + " 127.0.0.1 " + portStr(port) + " " + std::to_string(quorum) + "\n" +
-           "sentinel down-after-milliseconds " + name + " " + std::to_string(downAfterMs) + "\n" +
-           "sentinel failover-timeout " + name + " 5000\n" + "sentinel parallel-syncs " + name + " 1\n";
-}
-
-std::string myId(int port) {
-    RawClient c(port);
-    Node n = parse(c.call({"SENTINEL", "MYID"}));
-    return n.text;
-}
-
-// The real deployment: 1 master, 2 replicas, 3 Sentinels (quorum 2,
-// down-after 1000 ms, failover-timeout 5000 ms, parallel-syncs 1).
-struct RealDeployment {
-    std::unique_ptr<RealServer> master, replica1, replica2;
-    std::vector<std::unique_ptr<RealServer>> sentinels;
-    std::vector<std::string> ids;
-
-    RealDeployment() {
-        master = std::make_unique<RealServer>(dataNode());
-        replica1 = std::make_unique<RealServer>(dataNode(master->port()));
-        replica2 = std::make_unique<RealServer>(dataNode(master->port()));
-        // Linked before the Sentinels start, so their first INFO of the
-        // master lists both replicas (the next one is 10 s later).
-        for (auto* r : {replica1.get(), replica2.get()})
-            if (!r->waitForLog("MASTER <-> REPLICA sync: Finished with success", 10s))
-                throw std::runtime_error("replica did not sync:\n" + r->log());
-        for (int i = 0; i < 3; ++i) {
-            sentinels.push_back(std::make_unique<RealServer>(sentinelProcess(monitorConfig("mymaster", master->port(), 2))));
-            ids.push_back(myId(sentinels.back()->port()));
-        }
-        // Healthy: each Sentinel logged +slave for both replicas (from the
-        // master's INFO) and +sentinel for both others (hello, every 2 s).
-        for (std::size_t i = 0; i < 3; ++i) {
-            auto& s = *sentinels[i];
-            for (auto* r : {replica1.get(), replica2.get()})
-                if (!s.waitForLog("+slave slave 127.0.0.1:" + portStr(r->port()), 15s))
-                    throw std::runtime_error("Sentinel " + std::to_string(i) + " did not find a replica:\n" + s.log());
-            for (std::size_t j = 0; j < 3; ++j)
-                if (j != i && !s.waitForLog("+sentinel sentinel " + ids[j], 15s))
-                    throw std::runtime_error("Sentinel " + std::to_string(i) + " did not find Sentinel " +
-                                             std::to_string(j) + ":\n" + s.log());
-        }
-        waitForLinks();
+Labels realLabels(RealDeployment& d) {
+    Labels l;
+    l.add(portStr(d.master().port()), "M");
+    l.add(portStr(d.node(1).port()), "R1");
+    l.add(portStr(d.node(2).port()), "R2");
+    for (std::size_t i = 0; i < 3; ++i) {
+        l.add(portStr(d.sentinel(i).port()), "S" + std::to_string(i));
+        l.add(d.sentinelId(i), "ID" + std::to_string(i));
     }
-
-    // A Sentinel learns a replica's link status from the replica's INFO,
-    // which it reads right after connecting to it and then every 10 s, and
-    // connects to a Sentinel it discovered within a PING period (1 s); no
-    // event or log line says it did. So this polls each Sentinel's view
-    // (every 20 ms, up to 10 s) until every link is up: the master's flags
-    // "master", both replicas "slave" with master-link-status ok, both
-    // other Sentinels "sentinel".
-    void waitForLinks() {
-        auto deadline = Clock::now() + 10s;
-        for (auto& s : sentinels) {
-            RawClient c(s->port());
-            for (;;) {
-                bool ok = field(parse(c.call({"SENTINEL", "MASTER", "mymaster"})), "flags") == "master";
-                Node replicas = parse(c.call({"SENTINEL", "REPLICAS", "mymaster"}));
-                ok = ok && replicas.kids.size() == 2;
-                for (auto& rec : replicas.kids)
-                    ok = ok && field(rec, "flags") == "slave" && field(rec, "master-link-status") == "ok" &&
-                         field(rec, "role-reported") == "slave";
-                Node peers = parse(c.call({"SENTINEL", "SENTINELS", "mymaster"}));
-                ok = ok && peers.kids.size() == 2;
-                for (auto& rec : peers.kids) ok = ok && field(rec, "flags") == "sentinel";
-                if (ok) break;
-                if (Clock::now() > deadline)
-                    throw std::runtime_error("a real Sentinel does not see every link up:\n" + s->log());
-                std::this_thread::sleep_for(20ms);  // no event to wait on: see above
-            }
-        }
-    }
-
-    Labels labels() const {
-        Labels l;
-        l.add(portStr(master->port()), "M");
-        l.add(portStr(replica1->port()), "R1");
-        l.add(portStr(replica2->port()), "R2");
-        for (std::size_t i = 0; i < 3; ++i) {
-            l.add(portStr(sentinels[i]->port()), "S" + std::to_string(i));
-            l.add(ids[i], "ID" + std::to_string(i));
-        }
-        return l;
-    }
-};
+    return l;
+}
 
 ClusterOptions miniDeployment() {
     ClusterOptions o;
@@ -553,10 +456,10 @@ Labels miniLabels(Cluster& c) {
 struct Env {
     RealDeployment real;
     Cluster mini{miniDeployment()};
-    Labels rl = real.labels();
+    Labels rl = realLabels(real);
     Labels ml = miniLabels(mini);
 
-    int realSentinel(std::size_t i) const { return real.sentinels[i]->port(); }
+    int realSentinel(std::size_t i) const { return real.sentinel(i).port(); }
     int miniSentinel(std::size_t i) { return mini.sentinel(i).port(); }
     Diff diff(std::size_t i = 0) { return Diff(realSentinel(i), miniSentinel(i), rl, ml); }
 };
@@ -863,7 +766,7 @@ TEST_CASE("SENTINEL queries: records field by field, addresses, quorum, ids, cac
     d({"SENTINEL", "INFO-CACHE", "mymaster"}, Mode::Shape);
     d({"SENTINEL", "INFO-CACHE", "mymaster", "nosuch", "mymaster"}, Mode::Shape);
     d({"SENTINEL", "INFO-CACHE", "nosuch"});
-    std::string realMaster = portStr(e.real.master->port()), miniMaster = portStr(e.mini.node(0).port());
+    std::string realMaster = portStr(e.real.master().port()), miniMaster = portStr(e.mini.node(0).port());
     d.each({"SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", realMaster, "0", "*"},
            {"SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", miniMaster, "0", "*"});
     // A run id with epoch 0 asks for no vote.
@@ -921,7 +824,7 @@ TEST_CASE("RESP3: records are maps in an array, the unknown name is a RESP3 null
     d({"SENTINEL", "CKQUORUM", "mymaster"});
     d({"SENTINEL", "PENDING-SCRIPTS"});
     d({"SENTINEL", "MYID"}, Mode::Shape);
-    d.each({"SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", portStr(e.real.master->port()), "0", "*"},
+    d.each({"SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", portStr(e.real.master().port()), "0", "*"},
            {"SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", portStr(e.mini.node(0).port()), "0", "*"});
     d({"ROLE"});
     d({"INFO"}, Mode::Shape);
@@ -1075,7 +978,7 @@ TEST_CASE("admin commands on a separate pair: replies, records and the +set/+mon
     rl.add(portStr(realMaster.port()), "A");
     rl.add(portStr(realOther.port()), "O");
     rl.add(portStr(realSentinel.port()), "S");
-    rl.add(myId(realSentinel.port()), "ID");
+    rl.add(sentinelId(realSentinel.port()), "ID");
     ml.add(portStr(miniMaster.port()), "A");
     ml.add(portStr(miniOther.port()), "O");
     ml.add(portStr(miniSentinel.port()), "S");
@@ -1505,7 +1408,7 @@ TEST_CASE("a manual failover: the same events per Sentinel role, in the same for
     CHECK(field(real.during, "flags") == "master,failover_in_progress,force_failover");
     compareRecord("SENTINEL MASTER during the failover", real.during, mini.during, Kind::Master, e.rl, e.ml,
                   {"failover-state"});
-    checkConsistent(real, portStr(e.real.master->port()), "Redis");
+    checkConsistent(real, portStr(e.real.master().port()), "Redis");
     checkConsistent(mini, portStr(e.mini.node(0).port()), "MiniSentinel");
     compareStreams(real.streams[0], mini.streams[0], "leader (got SENTINEL FAILOVER)");
     compareStreams(real.streams[1], mini.streams[1], "other Sentinel 1");
@@ -1529,8 +1432,8 @@ TEST_CASE("a manual failover: the same events per Sentinel role, in the same for
             if (p != newPort) l.add(p, "OTHER");
         return l;
     };
-    Labels rl = labels(e.rl, portStr(e.real.master->port()), selectedPort(real),
-                       {portStr(e.real.replica1->port()), portStr(e.real.replica2->port())});
+    Labels rl = labels(e.rl, portStr(e.real.master().port()), selectedPort(real),
+                       {portStr(e.real.node(1).port()), portStr(e.real.node(2).port())});
     Labels ml = labels(e.ml, portStr(e.mini.node(0).port()), selectedPort(mini),
                        {portStr(e.mini.node(1).port()), portStr(e.mini.node(2).port())});
     // The instances are new (links being made, roles not yet read): their
