@@ -95,7 +95,7 @@ void Watcher::start() {
         accepting_ = true;
     }
     running_.store(true);
-    rng_ ^= static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) | 1;
+    jitter_ = Jitter(Jitter::freshSeed(this));
     post([this] {
         if (core_.options().subscribeEvents)
             for (auto& l : links_) connectSub(*l);
@@ -433,12 +433,7 @@ void Watcher::after(Clock::duration d, std::function<void()> fn) {
     timers_.add(ms > 0 ? static_cast<std::uint64_t>(ms) : 0, std::move(fn));
 }
 
-double Watcher::jitter(double lo, double hi) {
-    rng_ ^= rng_ << 13;
-    rng_ ^= rng_ >> 7;
-    rng_ ^= rng_ << 17;
-    return lo + (hi - lo) * static_cast<double>(rng_ >> 11) / static_cast<double>(1ULL << 53);
-}
+double Watcher::jitter(double lo, double hi) { return jitter_(lo, hi); }
 
 void Watcher::log(LogLevel level, const std::string& msg) {
     if (core_.options().callbacks.onLog) core_.options().callbacks.onLog(level, msg);

@@ -26,6 +26,7 @@
 #include <uv.h>
 
 #include "async_conn.hpp"
+#include "common/jitter.hpp"
 #include "common/loop_timers.hpp"
 #include "detail/resolve_machine.hpp"
 #include "detail/sentinel_events.hpp"
@@ -158,7 +159,7 @@ private:
     };
     std::map<std::string, Unreachable> unreachable_;
     Clock::time_point lastSentinelRefresh_{};
-    std::uint64_t rng_ = 0x9e3779b97f4a7c15ULL;  // jitter (xorshift), loop thread only
+    Jitter jitter_{0};  // loop thread only; seeded by start()
     double jitter(double lo, double hi);
     bool stopping_ = false;
 };
