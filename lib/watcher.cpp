@@ -625,7 +625,9 @@ void Watcher::applyEvent(const std::string& name, const Address& node, const std
 void Watcher::scheduleReconcile() {
     auto every = core_.options().reconcileInterval;
     if (every.count() <= 0) return;
-    auto delay = std::chrono::duration_cast<Clock::duration>(every * jitter(0.8, 1.2));
+    // The interval is a bound, not an average: a change on the Sentinels is
+    // acted on within it, the resolution included (5% is left for that).
+    auto delay = std::chrono::duration_cast<Clock::duration>(every * jitter(0.8, 0.95));
     after(delay, [this] {
         reconcileAll();
         scheduleReconcile();
@@ -662,7 +664,13 @@ bool Watcher::awaitingFailover(const std::string& name) {
 void Watcher::errorResolve(const std::string& name, Detector d) {
     // The Sentinels we hear from said this master is still theirs, and it is
     // unreachable: asking again before they fail over is a query storm.
-    if (awaitingFailover(name)) return;
+    // Callers waiting for an outcome get it now (the master has not moved).
+    if (awaitingFailover(name)) {
+        core_.resolveFailed(name, Error(Errc::ConnectionError, Stage::RoleCheck,
+                                        "the master of '" + name +
+                                            "' is unreachable and the Sentinels have not failed over yet"));
+        return;
+    }
     // Errors come in bursts (every caller of a dead master fails): at most
     // one resolution per interval, the last error of a burst included.
     auto now = Clock::now();

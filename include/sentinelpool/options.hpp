@@ -97,8 +97,11 @@ struct Options {
     ReplicaFallback replicaFallback = ReplicaFallback::ReplicaOnly;
 
     // ---- following failovers ----
-    // Periodic reconciliation with the Sentinels, in ms, with +-20% jitter.
-    // Default 1000. 0: never (events, errors and role checks only).
+    // Periodic reconciliation with the Sentinels, in ms: the longest time
+    // between a Sentinel answering a new master and the Client using it,
+    // even with every event lost (the timer fires every 0.80-0.95 x this,
+    // at random, leaving 5% for the resolution). Default 1000. 0: never
+    // (events, errors and role checks only).
     std::chrono::milliseconds reconcileInterval{1000};
     // Subscribe to every Sentinel's events (+switch-master and the leader's
     // earlier ones). Default true.
