@@ -239,6 +239,7 @@ AdminReport askAll(ClientCore& core, std::vector<std::string> argv) {
         const redisReply* r = kv.second.get();
         if (r->type == REDIS_REPLY_ERROR) {
             errors += (errors.empty() ? "" : "; ") + kv.first.toString() + ": " + text(r);
+            report.rejected.push_back(SentinelFailure{kv.first, text(r)});
             continue;
         }
         if (r->type == REDIS_REPLY_INTEGER) report.count += r->integer;
@@ -247,7 +248,7 @@ AdminReport askAll(ClientCore& core, std::vector<std::string> argv) {
     if (!errors.empty()) {
         Errc code = errors.find("No such master with that name") != std::string::npos ? Errc::MasterNameUnknown
                                                                                        : Errc::ServerError;
-        throw Error(code, Stage::Admin, errors, report.unreachable);
+        throw AdminError(code, errors, std::move(report));
     }
     if (report.applied.empty())
         throw Error(Errc::NoSentinelReachable, Stage::Admin, "no Sentinel answered", report.unreachable);

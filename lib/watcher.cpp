@@ -919,8 +919,14 @@ void Watcher::checkRole(const Address& node, Role want, Clock::time_point deadli
                 else
                     evaluate(*info.value);
             };
+            // CLIENT SETNAME (if clientName is set; its reply, even an
+            // error, does not matter) pipelined with ROLE.
+            auto askRole = [c, timeout, onRole, name = core_.options().clientName] {
+                if (!name.empty()) c->command({"CLIENT", "SETNAME", name}, timeout, [](ReplyPtr, const std::string&) {});
+                c->command({"ROLE"}, timeout, onRole);
+            };
             if (!auth.password.empty()) {
-                c->command(authCommand(auth), timeout, [c, timeout, finish, onRole](ReplyPtr r, const std::string& authErr) {
+                c->command(authCommand(auth), timeout, [finish, askRole](ReplyPtr r, const std::string& authErr) {
                     if (!authErr.empty()) {
                         finish(RoleReport{RoleReport::Kind::Failed, authErr});
                         return;
@@ -929,10 +935,10 @@ void Watcher::checkRole(const Address& node, Role want, Clock::time_point deadli
                         finish(RoleReport{RoleReport::Kind::AuthFailed, replyText(r.get())});
                         return;
                     }
-                    c->command({"ROLE"}, timeout, onRole);
+                    askRole();
                 });
             } else {
-                c->command({"ROLE"}, timeout, onRole);
+                askRole();
             }
         }
     });

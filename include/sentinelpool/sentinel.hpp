@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sentinelpool/address.hpp"
@@ -71,7 +72,22 @@ struct CkquorumResult {
 struct AdminReport {
     std::vector<Address> applied;               // Sentinels that accepted it
     std::vector<SentinelFailure> unreachable;   // Sentinels that could not be asked
+    std::vector<SentinelFailure> rejected;      // Sentinels that answered an error reply (its text)
     long long count = 0;                        // RESET: masters reset, summed over Sentinels
+};
+
+// Thrown by the configuration calls when a Sentinel answered an error
+// reply. Others may have applied the command: report() says which did,
+// which rejected it (and why) and which could not be asked. Catching
+// Error catches it too.
+class AdminError : public Error {
+public:
+    AdminError(Errc code, const std::string& message, AdminReport report)
+        : Error(code, Stage::Admin, message, report.unreachable), report_(std::move(report)) {}
+    const AdminReport& report() const { return report_; }
+
+private:
+    AdminReport report_;
 };
 
 }  // namespace sentinelpool

@@ -446,8 +446,16 @@ TEST_CASE("database, client name and command timeout apply to every pooled conne
     o.database = 3;
     o.clientName = "app-1";
     o.commandTimeout = 200ms;
+    std::uint64_t names0 = cluster.master().commandCalls("client|setname");
+    std::uint64_t roles0 = cluster.master().commandCalls("role");
     Client client(o);
+    // The watcher's role check of the master names its connection too
+    // (sent before ROLE on the same connection: counted by now).
+    client.masterAddress("mymaster");
+    CHECK(cluster.master().commandCalls("role") == roles0 + 1);
+    CHECK(cluster.master().commandCalls("client|setname") == names0 + 1);
     auto lease = client.master("mymaster");
+    CHECK(cluster.master().commandCalls("client|setname") == names0 + 2);
     CHECK(lease->command({"SET", "in3", "yes"}).str() == "OK");
     CHECK(lease->command({"CLIENT", "GETNAME"}).str() == "app-1");
     cluster.master().select(3);
@@ -635,6 +643,36 @@ TEST_CASE("Sentinel admin commands") {
     CHECK(partial.applied.size() == 2);
     REQUIRE(partial.unreachable.size() == 1);
     CHECK(partial.unreachable[0].sentinel.port == cluster.sentinel(2).port());
+}
+
+TEST_CASE("a configuration call some Sentinels reject: AdminError says which applied it") {
+    Cluster cluster;
+    Client client(optionsFor(cluster));
+    // Only the first Sentinel monitors "solo": the others answer
+    // "No such master with that name" to SENTINEL SET.
+    MiniRedis solo;
+    cluster.sentinel(0).monitor("solo", solo, 1);
+    bool thrown = false;
+    try {
+        client.sentinelSet("solo", "quorum", "1");
+    } catch (const AdminError& e) {
+        thrown = true;
+        CHECK(e.code() == Errc::MasterNameUnknown);
+        CHECK(e.stage() == Stage::Admin);
+        CHECK(e.sentinelError());
+        const AdminReport& r = e.report();
+        REQUIRE(r.applied.size() == 1);
+        CHECK(r.applied[0].port == cluster.sentinel(0).port());
+        REQUIRE(r.rejected.size() == 2);
+        for (auto& f : r.rejected) {
+            CHECK(f.sentinel.port != cluster.sentinel(0).port());
+            CHECK(f.reason.find("No such master with that name") != std::string::npos);
+        }
+        CHECK(r.unreachable.empty());
+    }
+    CHECK(thrown);
+    // Caught as a plain Error too, as before.
+    CHECK(errorOf([&] { client.sentinelSet("solo", "quorum", "1"); }).code() == Errc::MasterNameUnknown);
 }
 
 TEST_CASE("8 threads hammering getMaster/putMaster: every increment lands") {
