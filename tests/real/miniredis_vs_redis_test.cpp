@@ -39,6 +39,7 @@ using sentinelpool::test::describe;
 using sentinelpool::test::escape;
 using sentinelpool::test::Mode;
 using sentinelpool::test::Node;
+using sentinelpool::test::PairedClients;
 using sentinelpool::test::parse;
 using sentinelpool::test::RawClient;
 using sentinelpool::test::RealServer;
@@ -80,106 +81,12 @@ struct Servers {
 };
 
 // One connection to each server; every call goes to both and the replies
-// are compared.
-class Diff {
+// are compared (tests/support/resp_diff.hpp).
+class Diff : public PairedClients {
 public:
-    explicit Diff(Servers& s) : redis_(s.redis.port()), mini_(s.mini.port()) {}
-
-    // Sends argv to both, compares one reply.
-    void operator()(const std::vector<std::string>& argv, Mode mode = Mode::Exact) { call(argv, 1, mode); }
-    // Sends argv to both, compares `replies` replies (SUBSCRIBE a b: 2).
-    void call(const std::vector<std::string>& argv, int replies, Mode mode = Mode::Exact) {
-        send(encodeCommand(argv));
-        for (int i = 0; i < replies; ++i) expect(describe(argv), mode);
-    }
-    // Different arguments for each side (ids, ports), one reply compared.
-    void each(const std::vector<std::string>& redisArgv, const std::vector<std::string>& miniArgv,
-              Mode mode = Mode::Exact) {
-        redis_.send(encodeCommand(redisArgv));
-        mini_.send(encodeCommand(miniArgv));
-        expect(describe(redisArgv) + " / " + describe(miniArgv), mode);
-    }
-    void send(const std::string& bytes) {
-        redis_.send(bytes);
-        mini_.send(bytes);
-    }
-    // Reads one reply from each side and compares them.
-    void expect(const std::string& what, Mode mode = Mode::Exact) {
-        auto [r, m] = replies(what);
-        compare(what, r, m, mode);
-    }
-    std::pair<std::string, std::string> replies(const std::string& what) {
-        std::string r, m;
-        try {
-            r = redis_.reply();
-        } catch (const std::exception& e) {
-            FAIL("no reply from Redis to " << what << ": " << std::string(e.what()));
-        }
-        try {
-            m = mini_.reply();
-        } catch (const std::exception& e) {
-            FAIL("no reply from MiniRedis to " << what << " (Redis sent " << escape(r) << "): " << std::string(e.what()));
-        }
-        return {r, m};
-    }
-    // UNSUBSCRIBE / PUNSUBSCRIBE without arguments: `replies` confirmations
-    // whose names come in each server's dict order. Compared: the
-    // confirmations with the names left out, in order (kinds, counts), and
-    // the names in any order.
-    void unsubscribeAll(const std::vector<std::string>& argv, int replies) {
-        send(encodeCommand(argv));
-        std::string what = describe(argv);
-        std::vector<std::string> names[2], skeleton[2];
-        for (int i = 0; i < replies; ++i) {
-            auto [r, m] = this->replies(what);
-            const std::string* bytes[2] = {&r, &m};
-            for (int side = 0; side < 2; ++side) {
-                Node n = parse(*bytes[side]);
-                if (n.kids.size() == 3) {
-                    names[side].push_back(canonical(n.kids[1]));
-                    n.kids[1] = Node{'$', false, "<name>", {}};
-                }
-                skeleton[side].push_back(canonical(n));
-            }
-        }
-        for (auto& v : names) std::sort(v.begin(), v.end());
-        std::string command = what;
-        CAPTURE(command);
-        CHECK(skeleton[0] == skeleton[1]);
-        CHECK(names[0] == names[1]);
-    }
-    // The replies, for checks a mode cannot express.
-    std::pair<std::string, std::string> both(const std::vector<std::string>& argv) {
-        send(encodeCommand(argv));
-        return replies(describe(argv));
-    }
-    // Everything each side sends until it closes the connection.
-    void expectClose(const std::string& what) {
-        std::string r, m;
-        try {
-            r = redis_.readUntilClosed();
-        } catch (const std::exception& e) {
-            FAIL("Redis did not close the connection after " << what << ": " << std::string(e.what()));
-        }
-        try {
-            m = mini_.readUntilClosed();
-        } catch (const std::exception& e) {
-            FAIL("MiniRedis did not close the connection after " << what << " (Redis sent " << escape(r)
-                                                                    << "): " << std::string(e.what()));
-        }
-        std::string command = what;
-        std::string redis = escape(r), mini = escape(m);
-        CAPTURE(command);
-        CAPTURE(redis);
-        CAPTURE(mini);
-        CHECK(r == m);
-    }
-    RawClient& redis() { return redis_; }
-    RawClient& mini() { return mini_; }
-
-private:
-    RawClient redis_;
-    RawClient mini_;
+    explicit Diff(Servers& s) : PairedClients(s.redis.port(), s.mini.port(), "Redis", "MiniRedis") {}
+    RawClient& redis() { return real(); }
+    RawClient& mini() { return fake(); }
 };
 
 std::string intBody(const std::string& reply) { return reply.substr(1, reply.size() - 3); }  // ":12\r\n" -> "12"

@@ -58,6 +58,7 @@ using sentinelpool::test::escape;
 using sentinelpool::test::isBulk;
 using sentinelpool::test::Mode;
 using sentinelpool::test::Node;
+using sentinelpool::test::PairedClients;
 using sentinelpool::test::parse;
 using sentinelpool::test::RawClient;
 using sentinelpool::test::RealServer;
@@ -316,98 +317,23 @@ std::string join(const std::vector<std::string>& v) {
 // Connections
 
 // One connection to a real Sentinel and one to a MiniSentinel; every call
-// goes to both and the replies are compared.
-class Diff {
+// goes to both and the replies are compared (tests/support/resp_diff.hpp),
+// plus comparisons with ports and run ids replaced by labels.
+class Diff : public PairedClients {
 public:
     Diff(int realPort, int miniPort, const Labels& rl, const Labels& ml)
-        : real_(realPort), mini_(miniPort), rl_(rl), ml_(ml) {}
+        : PairedClients(realPort, miniPort, "Redis Sentinel", "MiniSentinel"), rl_(rl), ml_(ml) {}
 
-    // The same bytes (mode: see resp_diff.hpp).
-    void operator()(const std::vector<std::string>& argv, Mode mode = Mode::Exact) { call(argv, 1, mode); }
-    void call(const std::vector<std::string>& argv, int replies, Mode mode = Mode::Exact) {
-        send(encodeCommand(argv));
-        for (int i = 0; i < replies; ++i) expect(describe(argv), mode);
-    }
     // Labels applied to both replies, then the same bytes.
     void norm(const std::vector<std::string>& argv) {
         auto [r, m] = nodes(argv);
         compare(describe(argv) + " (ports and run ids as labels)", encode(rl_(r)), encode(ml_(m)), Mode::Exact);
     }
-    // Different arguments for each side (ports), one reply compared.
-    void each(const std::vector<std::string>& realArgv, const std::vector<std::string>& miniArgv,
-              Mode mode = Mode::Exact) {
-        real_.send(encodeCommand(realArgv));
-        mini_.send(encodeCommand(miniArgv));
-        expect(describe(realArgv) + " / " + describe(miniArgv), mode);
-    }
-    void send(const std::string& bytes) {
-        real_.send(bytes);
-        mini_.send(bytes);
-    }
-    void expect(const std::string& what, Mode mode = Mode::Exact) {
-        auto [r, m] = replies(what);
-        compare(what, r, m, mode);
-    }
-    std::pair<std::string, std::string> replies(const std::string& what) {
-        std::string r, m;
-        try {
-            r = real_.reply();
-        } catch (const std::exception& e) {
-            FAIL("no reply from Redis Sentinel to " << what << ": " << std::string(e.what()));
-        }
-        try {
-            m = mini_.reply();
-        } catch (const std::exception& e) {
-            FAIL("no reply from MiniSentinel to " << what << " (Redis sent " << escape(r) << "): " << std::string(e.what()));
-        }
-        return {r, m};
-    }
-    std::pair<std::string, std::string> both(const std::vector<std::string>& argv) {
-        send(encodeCommand(argv));
-        return replies(describe(argv));
-    }
-    std::pair<Node, Node> nodes(const std::vector<std::string>& argv) {
-        auto [r, m] = both(argv);
-        try {
-            return {parse(r), parse(m)};
-        } catch (const std::exception& e) {
-            FAIL("unparsable reply to " << describe(argv) << ": " << std::string(e.what()));
-        }
-        return {};
-    }
-    // UNSUBSCRIBE / PUNSUBSCRIBE without arguments: the confirmations come
-    // in each server's dict order; compared with the names left out, in
-    // order, and the names in any order.
-    void unsubscribeAll(const std::vector<std::string>& argv, int replies) {
-        send(encodeCommand(argv));
-        std::string what = describe(argv);
-        std::vector<std::string> names[2], skeleton[2];
-        for (int i = 0; i < replies; ++i) {
-            auto [r, m] = this->replies(what);
-            const std::string* bytes[2] = {&r, &m};
-            for (int side = 0; side < 2; ++side) {
-                Node n = parse(*bytes[side]);
-                if (n.kids.size() == 3) {
-                    names[side].push_back(encode(n.kids[1]));
-                    n.kids[1] = Node{'$', false, "<name>", {}};
-                }
-                skeleton[side].push_back(encode(n));
-            }
-        }
-        for (auto& v : names) std::sort(v.begin(), v.end());
-        std::string command = what;
-        CAPTURE(command);
-        CHECK(skeleton[0] == skeleton[1]);
-        CHECK(names[0] == names[1]);
-    }
-    RawClient& real() { return real_; }
-    RawClient& mini() { return mini_; }
+    RawClient& mini() { return fake(); }
     const Labels& realLabels() const { return rl_; }
     const Labels& miniLabels() const { return ml_; }
 
 private:
-    RawClient real_;
-    RawClient mini_;
     const Labels& rl_;
     const Labels& ml_;
 };

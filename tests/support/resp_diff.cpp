@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace sentinelpool::test {
 
@@ -149,6 +150,109 @@ std::string describe(const std::vector<std::string>& argv) {
         out += a.size() > 60 ? escape(a.substr(0, 60)) + "...(" + std::to_string(a.size()) + " bytes)" : escape(a);
     }
     return out;
+}
+
+// ---------------------------------------------------------------------------
+// PairedClients
+
+PairedClients::PairedClients(int realPort, int fakePort, std::string realName, std::string fakeName)
+    : real_(realPort), fake_(fakePort), realName_(std::move(realName)), fakeName_(std::move(fakeName)) {}
+
+void PairedClients::call(const std::vector<std::string>& argv, int replies, Mode mode) {
+    send(encodeCommand(argv));
+    for (int i = 0; i < replies; ++i) expect(describe(argv), mode);
+}
+
+void PairedClients::each(const std::vector<std::string>& realArgv, const std::vector<std::string>& fakeArgv,
+                         Mode mode) {
+    real_.send(encodeCommand(realArgv));
+    fake_.send(encodeCommand(fakeArgv));
+    expect(describe(realArgv) + " / " + describe(fakeArgv), mode);
+}
+
+void PairedClients::send(const std::string& bytes) {
+    real_.send(bytes);
+    fake_.send(bytes);
+}
+
+void PairedClients::expect(const std::string& what, Mode mode) {
+    auto [r, m] = replies(what);
+    compare(what, r, m, mode);
+}
+
+std::pair<std::string, std::string> PairedClients::replies(const std::string& what) {
+    std::string r, m;
+    try {
+        r = real_.reply();
+    } catch (const std::exception& e) {
+        FAIL("no reply from " << realName_ << " to " << what << ": " << std::string(e.what()));
+    }
+    try {
+        m = fake_.reply();
+    } catch (const std::exception& e) {
+        FAIL("no reply from " << fakeName_ << " to " << what << " (" << realName_ << " sent " << escape(r)
+                              << "): " << std::string(e.what()));
+    }
+    return {r, m};
+}
+
+std::pair<std::string, std::string> PairedClients::both(const std::vector<std::string>& argv) {
+    send(encodeCommand(argv));
+    return replies(describe(argv));
+}
+
+std::pair<Node, Node> PairedClients::nodes(const std::vector<std::string>& argv) {
+    auto [r, m] = both(argv);
+    try {
+        return {parse(r), parse(m)};
+    } catch (const std::exception& e) {
+        FAIL("unparsable reply to " << describe(argv) << ": " << std::string(e.what()));
+    }
+    return {};
+}
+
+void PairedClients::unsubscribeAll(const std::vector<std::string>& argv, int replies) {
+    send(encodeCommand(argv));
+    std::string what = describe(argv);
+    std::vector<std::string> names[2], skeleton[2];
+    for (int i = 0; i < replies; ++i) {
+        auto [r, m] = this->replies(what);
+        const std::string* bytes[2] = {&r, &m};
+        for (int side = 0; side < 2; ++side) {
+            Node n = parse(*bytes[side]);
+            if (n.kids.size() == 3) {
+                names[side].push_back(encode(n.kids[1]));
+                n.kids[1] = Node{'$', false, "<name>", {}};
+            }
+            skeleton[side].push_back(encode(n));
+        }
+    }
+    for (auto& v : names) std::sort(v.begin(), v.end());
+    std::string command = what;
+    CAPTURE(command);
+    CHECK(skeleton[0] == skeleton[1]);
+    CHECK(names[0] == names[1]);
+}
+
+void PairedClients::expectClose(const std::string& what) {
+    std::string r, m;
+    try {
+        r = real_.readUntilClosed();
+    } catch (const std::exception& e) {
+        FAIL(realName_ << " did not close the connection after " << what << ": " << std::string(e.what()));
+    }
+    try {
+        m = fake_.readUntilClosed();
+    } catch (const std::exception& e) {
+        FAIL(fakeName_ << " did not close the connection after " << what << " (" << realName_ << " sent "
+                       << escape(r) << "): " << std::string(e.what()));
+    }
+    std::string command = what;
+    std::string real = escape(r), fake = escape(m);
+    CAPTURE(command);
+    CAPTURE(real);
+    CAPTURE(fake);
+    CHECK(r == m);
 }
 
 }  // namespace sentinelpool::test

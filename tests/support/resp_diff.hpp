@@ -71,4 +71,45 @@ inline void compare(const std::string& what, const std::string& redisBytes, cons
     CHECK_MESSAGE(why.empty(), why);
 }
 
+// One connection to the real server and one to the fake; every call goes to
+// both and the replies are compared (the differential tests' workhorse).
+// `realName` and `fakeName` ("Redis", "MiniRedis") name the sides in
+// failure messages.
+class PairedClients {
+public:
+    PairedClients(int realPort, int fakePort, std::string realName, std::string fakeName);
+
+    // Sends argv to both, compares one reply.
+    void operator()(const std::vector<std::string>& argv, Mode mode = Mode::Exact) { call(argv, 1, mode); }
+    // Sends argv to both, compares `replies` replies (SUBSCRIBE a b: 2).
+    void call(const std::vector<std::string>& argv, int replies, Mode mode = Mode::Exact);
+    // Different arguments for each side (ids, ports), one reply compared.
+    void each(const std::vector<std::string>& realArgv, const std::vector<std::string>& fakeArgv,
+              Mode mode = Mode::Exact);
+    void send(const std::string& bytes);
+    // Reads one reply from each side and compares them.
+    void expect(const std::string& what, Mode mode = Mode::Exact);
+    // One reply from each side (a missing one fails the test).
+    std::pair<std::string, std::string> replies(const std::string& what);
+    // Sends argv to both; the replies, for checks a mode cannot express.
+    std::pair<std::string, std::string> both(const std::vector<std::string>& argv);
+    // The same, parsed.
+    std::pair<Node, Node> nodes(const std::vector<std::string>& argv);
+    // UNSUBSCRIBE / PUNSUBSCRIBE without arguments: `replies` confirmations
+    // whose names come in each server's dict order. Compared: the
+    // confirmations with the names left out, in order (kinds, counts), and
+    // the names in any order.
+    void unsubscribeAll(const std::vector<std::string>& argv, int replies);
+    // Everything each side sends until it closes the connection: the same.
+    void expectClose(const std::string& what);
+
+    RawClient& real() { return real_; }
+    RawClient& fake() { return fake_; }
+
+private:
+    RawClient real_;
+    RawClient fake_;
+    std::string realName_, fakeName_;
+};
+
 }  // namespace sentinelpool::test
