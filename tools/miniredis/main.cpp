@@ -9,29 +9,15 @@
 #include <cstring>
 #include <string>
 
+#include "../common/json.hpp"
 #include "sentinelpool/testing/mini_redis.hpp"
 
 namespace {
 
+using sentinelpool::tools::jsonString;
+
 void usage(const char* argv0) {
     std::fprintf(stderr, "usage: %s [--port N] [--host 127.0.0.1] [--requirepass PASSWORD]\n", argv0);
-}
-
-std::string jsonString(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
 }
 
 }  // namespace

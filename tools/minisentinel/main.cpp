@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/json.hpp"
 #include "sentinelpool/testing/cluster.hpp"
 
 using namespace sentinelpool::testing;
@@ -44,28 +45,8 @@ void usage(const char* argv0) {
                  argv0);
 }
 
-std::string json(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
-
-std::string jsonList(const std::vector<std::string>& v) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + json(v[i]);
-    return out + "]";
-}
+using sentinelpool::tools::jsonList;
+std::string json(const std::string& s) { return sentinelpool::tools::jsonString(s); }
 
 void say(const std::string& line) {
     std::fputs((line + "\n").c_str(), stdout);
