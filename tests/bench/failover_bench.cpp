@@ -517,11 +517,18 @@ int main(int argc, char** argv) {
     }
     int runs = argc > 1 ? std::atoi(argv[1]) : 5;
     if (runs < 1) runs = 5;
+    // A second argument, "kill" or "manual", runs that scenario only.
+    std::string only = argc > 2 ? argv[2] : "";
+    if (!only.empty() && only != "kill" && only != "manual") {
+        std::fprintf(stderr, "usage: %s [runs] [kill|manual]\n", argv[0]);
+        return 2;
+    }
     std::map<std::string, std::vector<RunResult>> all;
     auto began = Clock::now();
     // Interleaved: kill, manual, kill, manual...
     for (int i = 1; i <= runs; ++i)
         for (bool manual : {false, true}) {
+            if (!only.empty() && manual != (only == "manual")) continue;
             try {
                 all[manual ? "manual" : "kill"].push_back(runOnce(manual, i));
             } catch (const std::exception& e) {
@@ -532,6 +539,7 @@ int main(int argc, char** argv) {
 
     std::printf("\nmin / median / max over the runs (%.0f s in all)\n", ms(Clock::now() - began) / 1000);
     for (const char* scenario : {"kill", "manual"}) {
+        if (!all.count(scenario)) continue;
         auto& rs = all[scenario];
         Summary t0;
         int ok = 0;
