@@ -826,6 +826,9 @@ void Watcher::finishResolve(const std::string& name) {
         if (u == unreachable_.end() || u->second.generation != gen) unreachable_[name] = Unreachable{gen, 1};
     }
     if (o.resolved) {
+        // Reachable again (a restart on the same address), or moved: the
+        // errors count again, reconciles trust the answer again.
+        unreachable_.erase(name);
         Link* answered = r->order[o.sentinelIndex];
         moveToFront(answered);
         std::string ip = r->nodeIp;

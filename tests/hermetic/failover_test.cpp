@@ -261,6 +261,46 @@ TEST_CASE("a dead master awaiting its failover: one Sentinel per look, in turn, 
     cluster.sentinel(0).resume();
 }
 
+TEST_CASE("a master back on its address after a crash: the awaiting-failover state ends") {
+    ClusterOptions co;
+    co.downAfter = 60000ms;  // no failover: the master comes back first
+    Cluster cluster(co);
+    Options o = optionsFor(cluster);
+    o.reconcileInterval = 20ms;
+    o.waitTimeout = 0ms;
+    Client client(o);
+    client.masterAddress("mymaster");
+    REQUIRE(pollUntil([&] { return allSubscribed(client); }));
+    MiniRedis& master = cluster.master();
+    master.close();
+    // A failed connection: the Sentinels still name the master, which is
+    // down, so the Client awaits their failover and its reconciles check
+    // the master's role.
+    Errc failed = Errc::InvalidArgument;
+    try {
+        client.getMaster("mymaster");
+    } catch (const Error& e) {
+        failed = e.code();
+    }
+    CHECK(failed == Errc::ConnectionError);
+    cluster.restart(master);
+    // Reconciles now find it a master again (ROLE): the state ends, and
+    // reconciles trust the Sentinels' answer again (no more ROLE checks).
+    auto looks = [&](std::uint64_t n) {
+        std::uint64_t at = client.stats().resolutions;
+        return pollUntil([&] { return client.stats().resolutions >= at + n; });
+    };
+    REQUIRE(pollUntil([&] { return master.commandCalls("role") > 0; }));
+    REQUIRE(looks(3));
+    std::uint64_t roles = master.commandCalls("role");
+    REQUIRE(looks(5));
+    CHECK(master.commandCalls("role") == roles);
+    // And the pool works, on the same address.
+    auto lease = client.master("mymaster");
+    CHECK(lease->command({"SET", "back", "1"}).str() == "OK");
+    CHECK(lease->address() == addressOf(master));
+}
+
 TEST_CASE("a hung master: with the abort policy, callers blocked on it wake up at the switch") {
     Cluster cluster;
     Options o = optionsFor(cluster);
