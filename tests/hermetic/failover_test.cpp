@@ -49,6 +49,15 @@ struct Switches {
     }
 };
 
+// Every Sentinel loses the events a Client switches on, for every failover
+// from now on.
+void dropFailoverEvents(Cluster& cluster) {
+    for (std::size_t i = 0; i < cluster.sentinelCount(); ++i)
+        for (const char* ch :
+             {"+switch-master", "+selected-slave", "+failover-state-send-slaveof-noone", "+promoted-slave"})
+            cluster.sentinel(i).dropEvents(ch, -1);
+}
+
 bool allSubscribed(Client& c) {
     for (auto& s : c.stats().sentinels)
         if (!s.subscribed) return false;
@@ -175,11 +184,7 @@ TEST_CASE("resubscribing after a drop reconciles at once") {
     client.masterAddress("mymaster");
     REQUIRE(pollUntil([&] { return allSubscribed(client); }));
     // Lose the events of this failover on every Sentinel, and the subscriptions.
-    for (std::size_t i = 0; i < cluster.sentinelCount(); ++i) {
-        for (const char* ch : {"+switch-master", "+selected-slave", "+failover-state-send-slaveof-noone",
-                               "+promoted-slave"})
-            cluster.sentinel(i).dropEvents(ch, -1);
-    }
+    dropFailoverEvents(cluster);
     MiniRedis& promoted = cluster.failover();
     CHECK(sw.count() == 0);
     for (std::size_t i = 0; i < cluster.sentinelCount(); ++i) cluster.sentinel(i).dropPubSubClients();
@@ -224,10 +229,7 @@ TEST_CASE("a dead master awaiting its failover: one Sentinel per look, in turn, 
     // failover's events are lost everywhere: only a look that starts from
     // another Sentinel can find the new master.
     cluster.sentinel(0).freeze();
-    for (std::size_t i = 0; i < cluster.sentinelCount(); ++i)
-        for (const char* ch : {"+switch-master", "+selected-slave", "+failover-state-send-slaveof-noone",
-                               "+promoted-slave"})
-            cluster.sentinel(i).dropEvents(ch, -1);
+    dropFailoverEvents(cluster);
     cluster.killMaster();
     // Callers hammer the dead master: every failure reports to the watcher.
     std::atomic<bool> stop{false};
