@@ -661,16 +661,17 @@ bool Watcher::awaitingFailover(const std::string& name) {
     return false;
 }
 
+// The Sentinels we hear from said this master is still theirs, and it is
+// unreachable: asking again before they fail over is a query storm. Callers
+// waiting for an outcome get that resolution's error now (nothing moved).
+bool Watcher::quietWhileAwaiting(const std::string& name) {
+    if (!awaitingFailover(name)) return false;
+    core_.resolveFailed(name, unreachable_.at(name).error);
+    return true;
+}
+
 void Watcher::errorResolve(const std::string& name, Detector d) {
-    // The Sentinels we hear from said this master is still theirs, and it is
-    // unreachable: asking again before they fail over is a query storm.
-    // Callers waiting for an outcome get it now (the master has not moved).
-    if (awaitingFailover(name)) {
-        core_.resolveFailed(name, Error(Errc::ConnectionError, Stage::RoleCheck,
-                                        "the master of '" + name +
-                                            "' is unreachable and the Sentinels have not failed over yet"));
-        return;
-    }
+    if (quietWhileAwaiting(name)) return;
     // Errors come in bursts (every caller of a dead master fails): at most
     // one resolution per interval, the last error of a burst included.
     auto now = Clock::now();
@@ -686,7 +687,7 @@ void Watcher::errorResolve(const std::string& name, Detector d) {
     if (!errorResolvePending_.insert(name).second) return;
     after(it->second + minGap - now, [this, name, d] {
         errorResolvePending_.erase(name);
-        if (awaitingFailover(name)) return;
+        if (quietWhileAwaiting(name)) return;
         lastErrorResolve_[name] = Clock::now();
         startResolve(name, d);
     });
@@ -733,7 +734,7 @@ void Watcher::startResolve(const std::string& name, Detector why) {
     // hide a failover.
     bool awaiting = awaitingFailover(name);
     if (awaiting && !r->order.empty()) {
-        std::size_t& next = unreachable_[name].nextSentinel;
+        std::size_t& next = unreachable_.at(name).nextSentinel;
         std::rotate(r->order.begin(), r->order.begin() + static_cast<std::ptrdiff_t>(next % r->order.size()),
                     r->order.end());
         ++next;
@@ -820,11 +821,6 @@ void Watcher::finishResolve(const std::string& name) {
     const ResolveOutcome& o = r->machine->outcome();
     core_.counters().roleMismatches.fetch_add(static_cast<std::uint64_t>(r->machine->roleMismatches()),
                                               std::memory_order_relaxed);
-    if (!o.resolved && o.currentUnreachable) {
-        std::uint64_t gen = core_.entry(name).master->generation();
-        auto u = unreachable_.find(name);
-        if (u == unreachable_.end() || u->second.generation != gen) unreachable_[name] = Unreachable{gen, 1};
-    }
     if (o.resolved) {
         // Reachable again (a restart on the same address), or moved: the
         // errors count again, reconciles trust the answer again.
@@ -857,7 +853,16 @@ void Watcher::finishResolve(const std::string& name) {
                   });
         }
     } else {
-        core_.resolveFailed(name, Error(o.errc, o.stage, o.message, o.failures));
+        Error err(o.errc, o.stage, o.message, o.failures);
+        if (o.currentUnreachable) {
+            std::uint64_t gen = core_.entry(name).master->generation();
+            auto u = unreachable_.find(name);
+            if (u == unreachable_.end() || u->second.generation != gen)
+                unreachable_.insert_or_assign(name, Unreachable{gen, 1, err});
+            else
+                u->second.error = err;  // the rotation goes on
+        }
+        core_.resolveFailed(name, err);
     }
     if (r->again && !stopping_) startResolve(name, r->why);
 }

@@ -111,6 +111,7 @@ private:
     void reconcileAll();
     void errorResolve(const std::string& name, Detector d);
     bool awaitingFailover(const std::string& name);
+    bool quietWhileAwaiting(const std::string& name);
 
     // Resolutions.
     void startResolve(const std::string& name, Detector why);
@@ -150,12 +151,12 @@ private:
     // confirmed that master unreachable and not failed over yet: no more
     // error-triggered resolutions for that generation while subscribed (the
     // events will tell), and reconciles check its role.
-    // Each such look (reconciles, and error-triggered ones once allowed)
-    // starts from the next Sentinel in turn, so one stale Sentinel cannot
-    // hide a failover whose events were lost.
+    // Each reconcile meanwhile starts from the next Sentinel in turn, so one
+    // stale Sentinel cannot hide a failover whose events were lost.
     struct Unreachable {
-        std::uint64_t generation = 0;
-        std::size_t nextSentinel = 1;
+        std::uint64_t generation;
+        std::size_t nextSentinel;
+        Error error;  // the resolution's, given to callers waiting meanwhile
     };
     std::map<std::string, Unreachable> unreachable_;
     Clock::time_point lastSentinelRefresh_{};

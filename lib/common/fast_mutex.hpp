@@ -12,7 +12,6 @@
 #include <mutex>
 
 #if defined(__linux__)
-#include <climits>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
