@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "request_parser.hpp"
+#include "server/request_parser.hpp"
 
 using sentinelpool::testing::detail::RequestParser;
 using Status = RequestParser::Status;

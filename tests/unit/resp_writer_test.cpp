@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "resp_writer.hpp"
+#include "server/resp_writer.hpp"
 
 using sentinelpool::testing::detail::Reply;
 

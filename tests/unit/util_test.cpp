@@ -5,7 +5,7 @@
 #include <climits>
 #include <string>
 
-#include "util.hpp"
+#include "server/util.hpp"
 
 using namespace sentinelpool::testing::detail;
 

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "mini_redis_core.hpp"
+#include "redis/mini_redis_core.hpp"
 
 namespace sentinelpool::testing {
 

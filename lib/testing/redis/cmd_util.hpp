@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "mini_redis_core.hpp"
-#include "util.hpp"
+#include "redis/mini_redis_core.hpp"
+#include "server/util.hpp"
 
 namespace sentinelpool::testing::detail {
 

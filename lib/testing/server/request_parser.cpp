@@ -1,11 +1,11 @@
-#include "request_parser.hpp"
+#include "server/request_parser.hpp"
 
 #include <cctype>
 #include <cstring>
 
 #include <hiredis.h>
 
-#include "util.hpp"
+#include "server/util.hpp"
 
 namespace sentinelpool::testing::detail {
 

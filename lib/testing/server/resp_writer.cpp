@@ -1,4 +1,4 @@
-#include "resp_writer.hpp"
+#include "server/resp_writer.hpp"
 
 #include <charconv>
 

@@ -6,7 +6,7 @@
 #include <climits>
 #include <random>
 
-#include "cmd_util.hpp"
+#include "redis/cmd_util.hpp"
 
 namespace sentinelpool::testing::detail {
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "cmd_util.hpp"
-#include "sentinel_core.hpp"
+#include "redis/cmd_util.hpp"
+#include "sentinel/sentinel_core.hpp"
 
 namespace sentinelpool::testing::detail {
 

@@ -29,10 +29,10 @@
 
 #include <uv.h>
 
-#include "command_table.hpp"
+#include "server/command_table.hpp"
 #include "common/loop_timers.hpp"
-#include "request_parser.hpp"
-#include "resp_writer.hpp"
+#include "server/request_parser.hpp"
+#include "server/resp_writer.hpp"
 
 namespace sentinelpool::testing::detail {
 

@@ -6,9 +6,9 @@
 
 #include <stdexcept>
 
-#include "mini_redis_core.hpp"
-#include "sentinel_core.hpp"
-#include "state_signal.hpp"
+#include "redis/mini_redis_core.hpp"
+#include "sentinel/sentinel_core.hpp"
+#include "server/state_signal.hpp"
 
 namespace sentinelpool::testing {
 

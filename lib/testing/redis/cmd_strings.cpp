@@ -4,7 +4,7 @@
 #include <climits>
 #include <cmath>
 
-#include "cmd_util.hpp"
+#include "redis/cmd_util.hpp"
 
 namespace sentinelpool::testing::detail {
 

@@ -1,4 +1,4 @@
-#include "server.hpp"
+#include "server/server.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,8 +9,8 @@
 #include <stdexcept>
 
 #include "common/loop_close.hpp"
-#include "state_signal.hpp"
-#include "util.hpp"
+#include "server/state_signal.hpp"
+#include "server/util.hpp"
 
 namespace sentinelpool::testing::detail {
 

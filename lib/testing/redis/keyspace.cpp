@@ -1,4 +1,4 @@
-#include "keyspace.hpp"
+#include "redis/keyspace.hpp"
 
 namespace sentinelpool::testing::detail {
 

@@ -1,8 +1,8 @@
-#include "command_table.hpp"
+#include "server/command_table.hpp"
 
 #include <stdexcept>
 
-#include "util.hpp"
+#include "server/util.hpp"
 
 namespace sentinelpool::testing::detail {
 

@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-#include "sentinel_core.hpp"
+#include "sentinel/sentinel_core.hpp"
 #include "sentinelpool/testing/mini_redis.hpp"
 
 namespace sentinelpool::testing {

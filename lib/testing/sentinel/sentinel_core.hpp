@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "sentinelpool/testing/mini_sentinel.hpp"
-#include "server.hpp"
+#include "server/server.hpp"
 
 namespace sentinelpool::testing::detail {
 

@@ -1,11 +1,11 @@
-#include "sentinel_core.hpp"
+#include "sentinel/sentinel_core.hpp"
 
 #include <algorithm>
 
-#include "mini_redis_core.hpp"
-#include "registry.hpp"
-#include "state_signal.hpp"
-#include "util.hpp"
+#include "redis/mini_redis_core.hpp"
+#include "redis/registry.hpp"
+#include "server/state_signal.hpp"
+#include "server/util.hpp"
 
 namespace sentinelpool::testing::detail {
 

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <random>
 
-#include "cmd_util.hpp"
+#include "redis/cmd_util.hpp"
 
 namespace sentinelpool::testing::detail {
 

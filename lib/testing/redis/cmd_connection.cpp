@@ -6,8 +6,8 @@
 #include <set>
 #include <string>
 
-#include "mini_redis_core.hpp"
-#include "util.hpp"
+#include "redis/mini_redis_core.hpp"
+#include "server/util.hpp"
 
 namespace sentinelpool::testing::detail {
 

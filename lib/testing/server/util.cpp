@@ -1,4 +1,4 @@
-#include "util.hpp"
+#include "server/util.hpp"
 
 #include <cctype>
 #include <chrono>

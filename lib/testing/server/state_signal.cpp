@@ -1,4 +1,4 @@
-#include "state_signal.hpp"
+#include "server/state_signal.hpp"
 
 namespace sentinelpool::testing::detail {
 

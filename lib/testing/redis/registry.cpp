@@ -1,8 +1,8 @@
-#include "registry.hpp"
+#include "redis/registry.hpp"
 
 #include <vector>
 
-#include "mini_redis_core.hpp"
+#include "redis/mini_redis_core.hpp"
 
 namespace sentinelpool::testing::detail {
 

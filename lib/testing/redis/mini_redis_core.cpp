@@ -1,10 +1,10 @@
-#include "mini_redis_core.hpp"
+#include "redis/mini_redis_core.hpp"
 
 #include <algorithm>
 #include <chrono>
 
-#include "registry.hpp"
-#include "state_signal.hpp"
+#include "redis/registry.hpp"
+#include "server/state_signal.hpp"
 
 namespace sentinelpool::testing::detail {
 

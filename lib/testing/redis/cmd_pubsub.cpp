@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "mini_redis_core.hpp"
+#include "redis/mini_redis_core.hpp"
 
 namespace sentinelpool::testing::detail {
 

@@ -19,10 +19,10 @@
 #include <string_view>
 #include <vector>
 
-#include "keyspace.hpp"
-#include "server.hpp"
+#include "redis/keyspace.hpp"
+#include "server/server.hpp"
 #include "sentinelpool/testing/mini_redis.hpp"
-#include "util.hpp"
+#include "server/util.hpp"
 
 namespace sentinelpool::testing::detail {
 

@@ -9,10 +9,10 @@
 #include <cstdio>
 #include <map>
 
-#include "mini_redis_core.hpp"
-#include "registry.hpp"
-#include "sentinel_core.hpp"
-#include "util.hpp"
+#include "redis/mini_redis_core.hpp"
+#include "redis/registry.hpp"
+#include "sentinel/sentinel_core.hpp"
+#include "server/util.hpp"
 
 namespace sentinelpool::testing::detail {
 
