@@ -29,6 +29,7 @@
 
 #include "real_server.hpp"
 #include "resp_client.hpp"
+#include "miniredis_diff.hpp"
 #include "resp_diff.hpp"
 #include "sentinelpool/testing/mini_redis.hpp"
 
@@ -49,45 +50,8 @@ using sentinelpool::testing::MiniRedisOptions;
 
 namespace {
 
-std::string redisServerBinary() {
-    const char* env = std::getenv("SENTINELPOOL_REDIS_SERVER");
-    return env && *env ? env : "/usr/bin/redis-server";
-}
-
-// The comparison modes (Exact, Unordered, IgnoreInts, Shape), RESP trees and
-// compare() live in tests/support/resp_diff.hpp, shared with the Sentinel
-// differential test.
-
-// ---------------------------------------------------------------------------
-// Servers and connections.
-
-struct Servers {
-    explicit Servers(const std::string& requirePass = "") : redis(realRedisOptions(requirePass)), mini(miniOptions(requirePass)) {}
-
-    static RealServerOptions realRedisOptions(const std::string& pass) {
-        RealServerOptions o;
-        o.binary = redisServerBinary();
-        if (!pass.empty()) o.args = {"--requirepass", pass};
-        return o;
-    }
-    static MiniRedisOptions miniOptions(const std::string& pass) {
-        MiniRedisOptions o;
-        o.requirePass = pass;
-        return o;
-    }
-
-    RealServer redis;
-    MiniRedis mini;
-};
-
-// One connection to each server; every call goes to both and the replies
-// are compared (tests/support/resp_diff.hpp).
-class Diff : public PairedClients {
-public:
-    explicit Diff(Servers& s) : PairedClients(s.redis.port(), s.mini.port(), "Redis", "MiniRedis") {}
-    RawClient& redis() { return real(); }
-    RawClient& mini() { return fake(); }
-};
+using Servers = sentinelpool::test::MiniRedisDiffServers;
+using Diff = sentinelpool::test::MiniRedisDiff;
 
 std::string intBody(const std::string& reply) { return reply.substr(1, reply.size() - 3); }  // ":12\r\n" -> "12"
 
@@ -1456,13 +1420,4 @@ TEST_CASE("unauthenticated clients get Redis's tighter protocol limits") {
 
 // ===========================================================================
 
-int main(int argc, char** argv) {
-    std::string binary = redisServerBinary();
-    if (!sentinelpool::test::binaryExists(binary)) {
-        std::fprintf(stderr, "SKIP: %s not found (set SENTINELPOOL_REDIS_SERVER to use another)\n", binary.c_str());
-        return 77;
-    }
-    doctest::Context ctx;
-    ctx.applyCommandLine(argc, argv);
-    return ctx.run();
-}
+int main(int argc, char** argv) { return sentinelpool::test::miniredisDiffMain(argc, argv); }

@@ -17,16 +17,13 @@ namespace {
 Value* hashForWrite(Call& c, std::string_view key) {
     Value* v;
     if (!lookupTyped(c, key, ValueType::Hash, v)) return nullptr;
-    if (!v) {
-        v = &callerDb(c).slot(key);
-        v->type = ValueType::Hash;
-    }
+    if (!v) v = &MiniRedisCore::of(c).addKey(c.peer.db, key, ValueType::Hash);
     return v;
 }
 
 // Drops a hash left without fields, as Redis does.
 void dropIfEmpty(Call& c, std::string_view key, Value* v) {
-    if (v->hash.empty()) callerDb(c).erase(key);
+    if (v->hash().empty()) callerDb(c).erase(key);
 }
 
 void hsetGeneric(Call& c, bool replyOk) {
@@ -38,7 +35,7 @@ void hsetGeneric(Call& c, bool replyOk) {
     if (!v) return;
     long long created = 0;
     for (std::size_t i = 2; i < c.argc(); i += 2)
-        if (v->hash.set(c.arg(i), c.arg(i + 1))) ++created;
+        if (v->hash().set(c.arg(i), c.arg(i + 1))) ++created;
     MiniRedisCore::of(c).touch();
     if (replyOk)
         c.reply.ok();
@@ -52,11 +49,11 @@ void hmset(Call& c) { hsetGeneric(c, true); }
 void hsetnx(Call& c) {
     Value* v = hashForWrite(c, c.arg(1));
     if (!v) return;
-    if (v->hash.find(c.arg(2))) {
+    if (v->hash().find(c.arg(2))) {
         c.reply.integer(0);
         return;
     }
-    v->hash.set(c.arg(2), c.arg(3));
+    v->hash().set(c.arg(2), c.arg(3));
     MiniRedisCore::of(c).touch();
     c.reply.integer(1);
 }
@@ -64,7 +61,7 @@ void hsetnx(Call& c) {
 void hget(Call& c) {
     Value* v;
     if (!lookupTyped(c, c.arg(1), ValueType::Hash, v)) return;
-    const std::string* f = v ? v->hash.find(c.arg(2)) : nullptr;
+    const std::string* f = v ? v->hash().find(c.arg(2)) : nullptr;
     if (f)
         c.reply.bulk(*f);
     else
@@ -76,7 +73,7 @@ void hmget(Call& c) {
     if (!lookupTyped(c, c.arg(1), ValueType::Hash, v)) return;
     c.reply.array(c.argc() - 2);
     for (std::size_t i = 2; i < c.argc(); ++i) {
-        const std::string* f = v ? v->hash.find(c.arg(i)) : nullptr;
+        const std::string* f = v ? v->hash().find(c.arg(i)) : nullptr;
         if (f)
             c.reply.bulk(*f);
         else
@@ -90,7 +87,7 @@ void hdel(Call& c) {
     long long n = 0;
     if (v) {
         for (std::size_t i = 2; i < c.argc(); ++i)
-            if (v->hash.erase(c.arg(i))) ++n;
+            if (v->hash().erase(c.arg(i))) ++n;
         dropIfEmpty(c, c.arg(1), v);
     }
     if (n) MiniRedisCore::of(c).touch();
@@ -100,7 +97,7 @@ void hdel(Call& c) {
 void hexists(Call& c) {
     Value* v;
     if (!lookupTyped(c, c.arg(1), ValueType::Hash, v)) return;
-    c.reply.integer(v && v->hash.find(c.arg(2)) ? 1 : 0);
+    c.reply.integer(v && v->hash().find(c.arg(2)) ? 1 : 0);
 }
 
 void hgetall(Call& c) {
@@ -110,8 +107,8 @@ void hgetall(Call& c) {
         c.reply.map(0);
         return;
     }
-    c.reply.map(v->hash.size());
-    for (auto& kv : v->hash.items()) {
+    c.reply.map(v->hash().size());
+    for (auto& kv : v->hash().items()) {
         c.reply.bulk(kv.first);
         c.reply.bulk(kv.second);
     }
@@ -124,8 +121,8 @@ void hkeysGeneric(Call& c, bool keys) {
         c.reply.emptyArray();
         return;
     }
-    c.reply.array(v->hash.size());
-    for (auto& kv : v->hash.items()) c.reply.bulk(keys ? kv.first : kv.second);
+    c.reply.array(v->hash().size());
+    for (auto& kv : v->hash().items()) c.reply.bulk(keys ? kv.first : kv.second);
 }
 
 void hkeys(Call& c) { hkeysGeneric(c, true); }
@@ -134,13 +131,13 @@ void hvals(Call& c) { hkeysGeneric(c, false); }
 void hlen(Call& c) {
     Value* v;
     if (!lookupTyped(c, c.arg(1), ValueType::Hash, v)) return;
-    c.reply.integer(v ? static_cast<long long>(v->hash.size()) : 0);
+    c.reply.integer(v ? static_cast<long long>(v->hash().size()) : 0);
 }
 
 void hstrlen(Call& c) {
     Value* v;
     if (!lookupTyped(c, c.arg(1), ValueType::Hash, v)) return;
-    const std::string* f = v ? v->hash.find(c.arg(2)) : nullptr;
+    const std::string* f = v ? v->hash().find(c.arg(2)) : nullptr;
     c.reply.integer(f ? static_cast<long long>(f->size()) : 0);
 }
 
@@ -150,7 +147,7 @@ void hincrby(Call& c) {
     Value* v = hashForWrite(c, c.arg(1));
     if (!v) return;
     long long cur = 0;
-    if (const std::string* f = v->hash.find(c.arg(2))) {
+    if (const std::string* f = v->hash().find(c.arg(2))) {
         auto parsed = parseInt(*f);
         if (!parsed) {
             dropIfEmpty(c, c.arg(1), v);
@@ -165,7 +162,7 @@ void hincrby(Call& c) {
         return;
     }
     cur += by;
-    v->hash.set(c.arg(2), std::to_string(cur));
+    v->hash().set(c.arg(2), std::to_string(cur));
     MiniRedisCore::of(c).touch();
     c.reply.integer(cur);
 }
@@ -183,7 +180,7 @@ void hincrbyfloat(Call& c) {
     Value* v = hashForWrite(c, c.arg(1));
     if (!v) return;
     long double cur = 0;
-    if (const std::string* f = v->hash.find(c.arg(2))) {
+    if (const std::string* f = v->hash().find(c.arg(2))) {
         auto parsed = parseLongDouble(*f);
         if (!parsed) {
             c.reply.error("ERR hash value is not a float");
@@ -198,7 +195,7 @@ void hincrbyfloat(Call& c) {
         return;
     }
     std::string s = formatLongDouble(cur);
-    v->hash.set(c.arg(2), s);
+    v->hash().set(c.arg(2), s);
     MiniRedisCore::of(c).emit({"HSET", std::string(c.arg(1)), std::string(c.arg(2)), s});
     c.reply.bulk(s);
 }
@@ -236,7 +233,7 @@ void hscan(Call& c) {
         }
     }
     std::vector<const std::pair<std::string, std::string>*> items;
-    for (auto& kv : v->hash.items())
+    for (auto& kv : v->hash().items())
         if (match.empty() || globMatch(match, kv.first)) items.push_back(&kv);
     c.reply.array(2);
     c.reply.bulk("0");
@@ -256,7 +253,7 @@ void hrandfield(Call& c) {
             c.reply.null();
             return;
         }
-        c.reply.bulk(v->hash.items()[rng() % v->hash.size()].first);
+        c.reply.bulk(v->hash().items()[rng() % v->hash().size()].first);
         return;
     }
     // Redis's order: the count's range, the syntax, the WITHVALUES range
@@ -284,7 +281,7 @@ void hrandfield(Call& c) {
         c.reply.emptyArray();
         return;
     }
-    const auto& items = v->hash.items();
+    const auto& items = v->hash().items();
     std::vector<std::size_t> pick;
     if (count < 0) {  // may repeat, exactly -count
         for (long long i = 0; i < -count; ++i) pick.push_back(rng() % items.size());

@@ -32,7 +32,7 @@ void exists(Call& c) {
 
 void type(Call& c) {
     Value* v = MiniRedisCore::of(c).lookup(c.peer.db, c.arg(1));
-    c.reply.simple(!v ? "none" : v->type == ValueType::String ? "string" : "hash");
+    c.reply.simple(!v ? "none" : typeName(v->type()));
 }
 
 // EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT: `base` is now (relative forms) or
@@ -201,7 +201,7 @@ void scan(Call& c) {
         if (!match.empty() && !globMatch(match, it->second)) continue;
         if (!typeName.empty()) {
             Value* v = callerDb(c).find(it->second);
-            std::string_view t = v->type == ValueType::String ? "string" : "hash";
+            std::string_view t = detail::typeName(v->type());
             if (!iequals(t, typeName)) continue;
         }
         page.push_back(it->second);

@@ -10,20 +10,26 @@ namespace sentinelpool::testing::detail {
 
 namespace {
 
-constexpr long long kMaxStringSize = 512LL * 1024 * 1024;
+constexpr const char* kTooBig = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+
+// Redis's checkStringLength: would a string of `have` + `add` bytes exceed
+// proto-max-bulk-len? Written so that no sum overflows.
+bool tooLong(Call& c, long long have, std::size_t add) {
+    long long max = MiniRedisCore::of(c).limits().protoMaxBulkLen;
+    return have > max || static_cast<unsigned long long>(max - have) < add;
+}
 
 // Stores a string value, dropping any expiry unless keepTtl.
-Value& storeString(Call& c, std::string_view key, std::string_view value, bool keepTtl = false) {
+Value& storeString(Call& c, std::string_view key, std::string_view value, bool keepTtl = false,
+                   StrEnc enc = StrEnc::Auto) {
     Db& d = callerDb(c);
     Value* v = d.find(key);
     if (!v) {
-        v = &d.slot(key);
+        v = &MiniRedisCore::of(c).addKey(c.peer.db, key, ValueType::String);
     } else if (!keepTtl) {
         d.setExpire(key, *v, -1);
     }
-    v->type = ValueType::String;
-    v->hash = FieldMap();
-    v->str.assign(value);
+    v->setString(value, enc);
     return *v;
 }
 
@@ -31,7 +37,7 @@ void get(Call& c) {
     Value* v;
     if (!lookupTyped(c, c.arg(1), ValueType::String, v)) return;
     if (v)
-        c.reply.bulk(v->str);
+        c.reply.bulk(v->str());
     else
         c.reply.null();
 }
@@ -107,7 +113,7 @@ void set(Call& c) {
     if (flags & kGet) {
         if (!lookupTyped(c, c.arg(1), ValueType::String, old)) return;
         if (old)
-            c.reply.bulk(old->str);
+            c.reply.bulk(old->str());
         else
             c.reply.null();
     } else {
@@ -138,8 +144,8 @@ void mget(Call& c) {
     c.reply.array(c.argc() - 1);
     for (std::size_t i = 1; i < c.argc(); ++i) {
         Value* v = core.lookup(c.peer.db, c.arg(i));
-        if (v && v->type == ValueType::String)
-            c.reply.bulk(v->str);
+        if (v && v->type() == ValueType::String)
+            c.reply.bulk(v->str());
         else
             c.reply.null();
     }
@@ -197,7 +203,7 @@ void getset(Call& c) {
     Value* v;
     if (!lookupTyped(c, c.arg(1), ValueType::String, v)) return;
     if (v)
-        c.reply.bulk(v->str);
+        c.reply.bulk(v->str());
     else
         c.reply.null();
     storeString(c, c.arg(1), c.arg(2));
@@ -211,7 +217,7 @@ void getdel(Call& c) {
         c.reply.null();
         return;
     }
-    c.reply.bulk(v->str);
+    c.reply.bulk(v->str());
     callerDb(c).erase(c.arg(1));
     MiniRedisCore::of(c).emit({"DEL", std::string(c.arg(1))});
 }
@@ -229,7 +235,7 @@ void getex(Call& c) {
     }
     long long at = -1;
     if (expireArg && !expireAt(c, expireArg, flags, "getex", at)) return;
-    c.reply.bulk(v->str);
+    c.reply.bulk(v->str());
     auto& core = MiniRedisCore::of(c);
     std::string key(c.arg(1));
     if (at >= 0) {
@@ -251,7 +257,7 @@ void incrGeneric(Call& c, long long by) {
     if (!lookupTyped(c, c.arg(1), ValueType::String, v)) return;
     long long cur = 0;
     if (v) {
-        auto parsed = parseInt(v->str);
+        auto parsed = parseInt(v->str());
         if (!parsed) {
             c.reply.error(err::kNotInt);
             return;
@@ -290,7 +296,7 @@ void incrbyfloat(Call& c) {
     if (!lookupTyped(c, c.arg(1), ValueType::String, v)) return;
     long double cur = 0;
     if (v) {
-        auto parsed = parseLongDouble(v->str);
+        auto parsed = parseLongDouble(v->str());
         if (!parsed) {
             c.reply.error(err::kNotFloat);
             return;
@@ -308,7 +314,7 @@ void incrbyfloat(Call& c) {
         return;
     }
     std::string s = formatLongDouble(cur);
-    storeString(c, c.arg(1), s, true);
+    storeString(c, c.arg(1), s, true, StrEnc::NoInt);
     MiniRedisCore::of(c).emit({"SET", std::string(c.arg(1)), s, "KEEPTTL"});
     c.reply.bulk(s);
 }
@@ -317,22 +323,23 @@ void append(Call& c) {
     Value* v;
     if (!lookupTyped(c, c.arg(1), ValueType::String, v)) return;
     if (v) {
-        if (static_cast<long long>(v->str.size() + c.arg(2).size()) > kMaxStringSize) {
-            c.reply.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+        if (tooLong(c, static_cast<long long>(v->str().size()), c.arg(2).size())) {
+            c.reply.error(kTooBig);
             return;
         }
-        v->str.append(c.arg(2));
+        v->str().append(c.arg(2));
+        v->string().enc = StrEnc::Raw;
     } else {
         v = &storeString(c, c.arg(1), c.arg(2));
     }
     MiniRedisCore::of(c).touch();
-    c.reply.integer(static_cast<long long>(v->str.size()));
+    c.reply.integer(static_cast<long long>(v->str().size()));
 }
 
 void strlen(Call& c) {
     Value* v;
     if (!lookupTyped(c, c.arg(1), ValueType::String, v)) return;
-    c.reply.integer(v ? static_cast<long long>(v->str.size()) : 0);
+    c.reply.integer(v ? static_cast<long long>(v->str().size()) : 0);
 }
 
 void getrange(Call& c) {
@@ -344,7 +351,7 @@ void getrange(Call& c) {
         c.reply.bulk("");
         return;
     }
-    auto len = static_cast<long long>(v->str.size());
+    auto len = static_cast<long long>(v->str().size());
     if (start < 0 && end < 0 && start > end) {
         c.reply.bulk("");
         return;
@@ -358,7 +365,7 @@ void getrange(Call& c) {
         c.reply.bulk("");
         return;
     }
-    c.reply.bulk(std::string_view(v->str).substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start + 1)));
+    c.reply.bulk(std::string_view(v->str()).substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start + 1)));
 }
 
 void setrange(Call& c) {
@@ -376,19 +383,20 @@ void setrange(Call& c) {
         return;
     }
     if (v && value.empty()) {
-        c.reply.integer(static_cast<long long>(v->str.size()));
+        c.reply.integer(static_cast<long long>(v->str().size()));
         return;
     }
-    if (offset + static_cast<long long>(value.size()) > kMaxStringSize) {
-        c.reply.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+    if (tooLong(c, offset, value.size())) {
+        c.reply.error(kTooBig);
         return;
     }
     if (!v) v = &storeString(c, c.arg(1), "");
+    v->string().enc = StrEnc::Raw;
     auto need = static_cast<std::size_t>(offset) + value.size();
-    if (v->str.size() < need) v->str.resize(need, '\0');
-    v->str.replace(static_cast<std::size_t>(offset), value.size(), value);
+    if (v->str().size() < need) v->str().resize(need, '\0');
+    v->str().replace(static_cast<std::size_t>(offset), value.size(), value);
     MiniRedisCore::of(c).touch();
-    c.reply.integer(static_cast<long long>(v->str.size()));
+    c.reply.integer(static_cast<long long>(v->str().size()));
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ namespace sentinelpool::testing::detail {
 // returns false when it holds another type; `out` is null when missing.
 inline bool lookupTyped(Call& c, std::string_view key, ValueType type, Value*& out) {
     out = MiniRedisCore::of(c).lookup(c.peer.db, key);
-    if (out && out->type != type) {
+    if (out && out->type() != type) {
         c.reply.error(err::kWrongType);
         return false;
     }

@@ -56,11 +56,9 @@ void MiniRedis::set(const std::string& key, const std::string& value) {
     withData(*core_, [&](MiniRedisCore& c, int db) {
         Db& d = c.db(db);
         Value* v = c.lookup(db, key);
-        if (!v) v = &d.slot(key);
+        if (!v) v = &c.addKey(db, key, ValueType::String);
         d.setExpire(key, *v, -1);
-        v->type = ValueType::String;
-        v->hash = detail::FieldMap();
-        v->str = value;
+        v->setString(value);
         c.propagateLocked(db, {"SET", key, value});
     });
 }
@@ -68,8 +66,8 @@ void MiniRedis::set(const std::string& key, const std::string& value) {
 std::optional<std::string> MiniRedis::get(const std::string& key) const {
     return withData(*core_, [&](MiniRedisCore& c, int db) -> std::optional<std::string> {
         Value* v = c.lookup(db, key);
-        if (!v || v->type != ValueType::String) return std::nullopt;
-        return v->str;
+        if (!v || v->type() != ValueType::String) return std::nullopt;
+        return v->str();
     });
 }
 
@@ -106,13 +104,10 @@ std::size_t MiniRedis::dbSize() const {
 void MiniRedis::hset(const std::string& key, const std::string& field, const std::string& value) {
     withData(*core_, [&](MiniRedisCore& c, int db) {
         Value* v = c.lookup(db, key);
-        if (v && v->type != ValueType::Hash)
+        if (v && v->type() != ValueType::Hash)
             throw std::logic_error("MiniRedis::hset: WRONGTYPE Operation against a key holding the wrong kind of value");
-        if (!v) {
-            v = &c.db(db).slot(key);
-            v->type = ValueType::Hash;
-        }
-        v->hash.set(field, value);
+        if (!v) v = &c.addKey(db, key, ValueType::Hash);
+        v->hash().set(field, value);
         c.propagateLocked(db, {"HSET", key, field, value});
     });
 }
@@ -120,8 +115,8 @@ void MiniRedis::hset(const std::string& key, const std::string& field, const std
 std::optional<std::string> MiniRedis::hget(const std::string& key, const std::string& field) const {
     return withData(*core_, [&](MiniRedisCore& c, int db) -> std::optional<std::string> {
         Value* v = c.lookup(db, key);
-        if (!v || v->type != ValueType::Hash) return std::nullopt;
-        const std::string* f = v->hash.find(field);
+        if (!v || v->type() != ValueType::Hash) return std::nullopt;
+        const std::string* f = v->hash().find(field);
         if (!f) return std::nullopt;
         return *f;
     });
@@ -130,8 +125,8 @@ std::optional<std::string> MiniRedis::hget(const std::string& key, const std::st
 std::vector<std::pair<std::string, std::string>> MiniRedis::hgetAll(const std::string& key) const {
     return withData(*core_, [&](MiniRedisCore& c, int db) {
         Value* v = c.lookup(db, key);
-        if (!v || v->type != ValueType::Hash) return std::vector<std::pair<std::string, std::string>>{};
-        return v->hash.items();
+        if (!v || v->type() != ValueType::Hash) return std::vector<std::pair<std::string, std::string>>{};
+        return v->hash().items();
     });
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <exception>
 
 #include "redis/registry.hpp"
 #include "server/state_signal.hpp"
@@ -37,6 +39,7 @@ const CommandTable& miniRedisCommands() {
         registerStringCommands(t);
         registerHashCommands(t);
         registerServerCommands(t);
+        registerConfigCommands(t);
         return t;
     }();
     return table;
@@ -136,7 +139,15 @@ void MiniRedisCore::execute(Call& call) {
     std::lock_guard<std::mutex> lk(mu_);
     dirty_ = false;
     emits_.clear();
+    // Restored however the handler leaves (Server::dispatch catches what
+    // it throws).
+    struct Mode {
+        unsigned& mode;
+        ~Mode() { mode = kLookupNoNotify; }
+    } restore{lookupMode_};
+    lookupMode_ = (call.cmd.flags & kCmdWrite) ? unsigned(kLookupWrite) : 0u;
     call.cmd.handler(call);
+    if (!readyKeys_.empty()) serveReadyKeys();
     if (!dirty_) return;
     if (!replicas_.empty()) {
         if (emits_.empty()) {
@@ -161,16 +172,89 @@ void MiniRedisCore::onPeerClosed(Peer& p) {
     }
 }
 
-Value* MiniRedisCore::lookup(int dbIndex, std::string_view key) {
+Value* MiniRedisCore::lookup(int dbIndex, std::string_view key, unsigned flags) {
+    flags |= lookupMode_;
     Db& d = data_.dbs[dbIndex];
     Value* v = d.find(key);
-    if (!v || v->expireAtMs < 0 || v->expireAtMs > nowMs()) return v;
-    if (applying_) return v;
-    if (isReplica_) return nullptr;
+    if (v && v->expireAtMs >= 0 && v->expireAtMs <= nowMs() && !applying_) {
+        if (!isReplica_) {
+            d.erase(key);
+            ++expiredKeys_;
+            notify(kNotifyExpired, "expired", key, dbIndex);
+            keyModified(dbIndex, key);
+            propagateLocked(dbIndex, {"DEL", std::string(key)});
+        }
+        v = nullptr;
+    }
+    if (v) {
+        if (!(flags & kLookupNoTouch)) v->accessMs = nowMs();
+    } else if (!(flags & (kLookupNoNotify | kLookupWrite))) {
+        notify(kNotifyKeyMiss, "keymiss", key, dbIndex);
+    }
+    return v;
+}
+
+Value& MiniRedisCore::addKey(int dbIndex, std::string_view key, ValueType t) {
+    Value& v = data_.dbs[dbIndex].slot(key);
+    v.reset(t);
+    v.accessMs = nowMs();
+    notify(kNotifyNew, "new", key, dbIndex);
+    return v;
+}
+
+bool MiniRedisCore::dropIfEmpty(int dbIndex, std::string_view key) {
+    Db& d = data_.dbs[dbIndex];
+    Value* v = d.find(key);
+    if (!v || !v->emptyCollection()) return false;
     d.erase(key);
-    ++expiredKeys_;
-    propagateLocked(dbIndex, {"DEL", std::string(key)});
-    return nullptr;
+    notify(kNotifyGeneric, "del", key, dbIndex);
+    return true;
+}
+
+void MiniRedisCore::keyModified(int, std::string_view) {
+    // WATCH hangs off this (transactions).
+}
+
+void MiniRedisCore::dbModified(int) {
+    // WATCH hangs off this (transactions).
+}
+
+void MiniRedisCore::keyReady(int dbIndex, std::string_view key) {
+    for (auto& r : readyKeys_)
+        if (r.db == dbIndex && r.key == key) return;
+    readyKeys_.push_back(ReadyKey{dbIndex, std::string(key)});
+}
+
+void MiniRedisCore::serveReadyKeys() {
+    // Blocking commands hang off this: clients blocked on these keys are
+    // served in order (first come, first served).
+    readyKeys_.clear();
+}
+
+void MiniRedisCore::notify(unsigned cls, std::string_view event, std::string_view key, int dbIndex) {
+    unsigned flags = notifyFlags_;
+    if (!(flags & cls) || !(flags & (kNotifyKeyspace | kNotifyKeyevent))) return;
+    std::string dbs = std::to_string(dbIndex);
+    if (flags & kNotifyKeyspace) {
+        std::string ch = "__keyspace@" + dbs + "__:";
+        ch.append(key.data(), key.size());
+        publishNotification(std::move(ch), std::string(event));
+    }
+    if (flags & kNotifyKeyevent) {
+        std::string ch = "__keyevent@" + dbs + "__:";
+        ch.append(event.data(), event.size());
+        publishNotification(std::move(ch), std::string(key));
+    }
+}
+
+void MiniRedisCore::publishNotification(std::string channel, std::string message) {
+    if (server_.onLoopThread()) {
+        server_.publish(channel, message);
+        return;
+    }
+    server_.post([this, channel = std::move(channel), message = std::move(message)] {
+        server_.publish(channel, message);
+    });
 }
 
 void MiniRedisCore::expireNowLocked() {
@@ -187,6 +271,8 @@ void MiniRedisCore::expireNowLocked() {
         for (auto& k : expired) {
             d.erase(k);
             ++expiredKeys_;
+            notify(kNotifyExpired, "expired", k, i);
+            keyModified(i, k);
             propagateLocked(i, {"DEL", k});
         }
     }
@@ -455,8 +541,15 @@ void MiniRedisCore::applyCommand(std::uint64_t generation, int db, const std::ve
         applying_ = true;
         dirty_ = false;
         emits_.clear();
+        lookupMode_ = kLookupWrite;
         Call call{server_, *masterPeer_, views, masterPeer_->reply, *cmd};
-        cmd->handler(call);
+        try {
+            cmd->handler(call);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "MiniRedis: replicated %s threw: %s\n", cmd->name.c_str(), e.what());
+        }
+        if (!readyKeys_.empty()) serveReadyKeys();
+        lookupMode_ = kLookupNoNotify;
         applying_ = false;
         masterPeer_->out.clear();
     }

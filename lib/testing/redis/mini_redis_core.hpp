@@ -19,7 +19,9 @@
 #include <string_view>
 #include <vector>
 
+#include "redis/encoding_limits.hpp"
 #include "redis/keyspace.hpp"
+#include "redis/notify.hpp"
 #include "server/server.hpp"
 #include "sentinelpool/testing/mini_redis.hpp"
 #include "server/util.hpp"
@@ -50,6 +52,7 @@ void registerKeyCommands(CommandTable& t);
 void registerStringCommands(CommandTable& t);
 void registerHashCommands(CommandTable& t);
 void registerServerCommands(CommandTable& t);
+void registerConfigCommands(CommandTable& t);  // CONFIG and the parameter table
 void registerCommandCommand(CommandTable& t);  // COMMAND and its sub-commands
 
 // INFO building blocks shared with MiniSentinel (loop thread).
@@ -89,13 +92,49 @@ public:
     Db& db(int index) { return data_.dbs[index]; }
     std::int64_t nowMs() const { return wallMs() + clockOffsetMs_.load(); }
     void fastForwardClock(std::int64_t ms) { clockOffsetMs_.fetch_add(ms); }
-    // The live value at key, or nullptr. An expired key is deleted and the
-    // deletion replicated on a master; a replica only hides it (its master
-    // sends the DEL), and commands from the master link still see it.
-    Value* lookup(int db, std::string_view key);
+    // The live value at key, or nullptr. An expired key is deleted (with its
+    // "expired" event) and the deletion replicated on a master; a replica
+    // only hides it (its master sends the DEL), and commands from the master
+    // link still see it. Like Redis's lookupKey: inside a read command a
+    // miss fires "keymiss" and a hit updates the access time; inside a write
+    // command neither (kLookupWrite is implied); `flags` adds to that.
+    enum LookupFlags : unsigned { kLookupWrite = 1, kLookupNoTouch = 2, kLookupNoNotify = 4 };
+    Value* lookup(int db, std::string_view key, unsigned flags = 0);
     // Deletes every expired key of every database (masters only).
     void expireNowLocked();
     std::uint64_t expiredKeys() const { return expiredKeys_; }
+
+    // ---- key events: every write goes through these, the direct API too
+    // (caller holds mu()). Blocking commands, WATCH and keyspace
+    // notifications hang off them. ----
+    // Creates key holding an empty value of type t ("new" event).
+    Value& addKey(int db, std::string_view key, ValueType t);
+    // A write changed or deleted key (Redis's signalModifiedKey): WATCH.
+    void keyModified(int db, std::string_view key);
+    // Every key of a database changed (FLUSHDB, FLUSHALL, SWAPDB); -1: all.
+    void dbModified(int db);
+    // Redis's notifyKeyspaceEvent: published if notify-keyspace-events has
+    // `cls` and K or E. On the loop thread it is delivered at once; from
+    // other threads (direct API, fastForward) it is posted, in order.
+    void notify(unsigned cls, std::string_view event, std::string_view key, int db);
+    // A list, sorted set or stream at key got elements (signalKeyAsReady):
+    // clients blocked on it are served once the current command ends.
+    void keyReady(int db, std::string_view key);
+    // What most writes do: keyModified + notify.
+    void written(int db, std::string_view key, unsigned cls, std::string_view event) {
+        keyModified(db, key);
+        notify(cls, event, key, db);
+    }
+    // Deletes key if it holds an empty collection (Redis deletes those),
+    // with the "del" event; true if deleted.
+    bool dropIfEmpty(int db, std::string_view key);
+
+    // The encoding thresholds and notify-keyspace-events in force; CONFIG
+    // SET refreshes them (caller holds mu()).
+    const EncodingLimits& limits() const { return limits_; }
+    EncodingLimits& limitsLocked() { return limits_; }
+    unsigned notifyFlags() const { return notifyFlags_; }
+    void setNotifyFlagsLocked(unsigned flags) { notifyFlags_ = flags; }
 
     // Replication of the command being executed (loop thread, in execute()):
     // touch() replicates it as sent, emit() replicates these commands
@@ -150,8 +189,19 @@ private:
     void finishWait(std::uint64_t peerId, bool timedOut);
     void scheduleActiveExpire();
 
+    void publishNotification(std::string channel, std::string message);
+    void serveReadyKeys();
+
     MiniRedisOptions options_;
     mutable std::mutex mu_;
+    EncodingLimits limits_;
+    unsigned notifyFlags_ = 0;
+    unsigned lookupMode_ = kLookupNoNotify;  // of the command running (execute()); direct API: no notify
+    struct ReadyKey {
+        int db;
+        std::string key;
+    };
+    std::vector<ReadyKey> readyKeys_;  // keyReady() since the command started
     mutable std::condition_variable syncCv_;
     Keyspace data_;
     std::atomic<std::int64_t> clockOffsetMs_{0};

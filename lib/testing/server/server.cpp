@@ -155,7 +155,7 @@ void Server::runTasks() {
         std::lock_guard<std::mutex> lk(tasksMu_);
         batch.swap(tasks_);
     }
-    for (auto& task : batch) task();
+    for (auto& task : batch) guarded("a posted task", task);
 }
 
 void Server::shutdownOnLoop() {
@@ -355,7 +355,37 @@ void Server::dispatch(Peer& p) {
     p.lastCmd = cmd->name;
     calls_[cmd->id].fetch_add(1, std::memory_order_relaxed);
     Call call{*this, p, argv, p.reply, *cmd};
-    app_.execute(call);
+    // The exception firewall: whatever a handler throws, the client gets an
+    // error instead of what the handler had written, and the server stays up.
+    std::size_t mark = p.out.size();
+    try {
+        app_.execute(call);
+    } catch (const std::exception& e) {
+        handlerFailed(p, mark, cmd->name, e.what());
+    } catch (...) {
+        handlerFailed(p, mark, cmd->name, "unknown exception");
+    }
+}
+
+void Server::handlerFailed(Peer& p, std::size_t mark, const std::string& what, const char* why) {
+    handlerExceptions_.fetch_add(1, std::memory_order_relaxed);
+    std::fprintf(stderr, "sentinelpool testing server: '%s' threw: %s\n", what.c_str(), why);
+    if (p.closing) return;
+    if (p.out.size() > mark) p.out.resize(mark);
+    p.reply.error("ERR internal error in '" + what + "': " + why);
+    markDirty(p);
+}
+
+void Server::guarded(const char* what, const std::function<void()>& fn) {
+    try {
+        fn();
+    } catch (const std::exception& e) {
+        handlerExceptions_.fetch_add(1, std::memory_order_relaxed);
+        std::fprintf(stderr, "sentinelpool testing server: %s threw: %s\n", what, e.what());
+    } catch (...) {
+        handlerExceptions_.fetch_add(1, std::memory_order_relaxed);
+        std::fprintf(stderr, "sentinelpool testing server: %s threw an unknown exception\n", what);
+    }
 }
 
 void Server::markDirty(Peer& p) {
@@ -588,6 +618,7 @@ ServerStats Server::stats() const {
     st.connectedClients = connectedClients_.load();
     st.commandsProcessed = commandsProcessed_.load();
     st.rejectedConnections = rejectedConnections_.load();
+    st.handlerExceptions = handlerExceptions_.load();
     return st;
 }
 
@@ -670,7 +701,9 @@ std::size_t Server::numPatterns() const { return patterns_.size(); }
 
 // ---- timers ----
 
-std::uint64_t Server::setTimeout(std::uint64_t ms, std::function<void()> fn) { return timers_.add(ms, std::move(fn)); }
+std::uint64_t Server::setTimeout(std::uint64_t ms, std::function<void()> fn) {
+    return timers_.add(ms, [this, fn = std::move(fn)] { guarded("a timer", fn); });
+}
 
 void Server::cancelTimeout(std::uint64_t id) { timers_.cancel(id); }
 

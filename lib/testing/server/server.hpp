@@ -99,6 +99,7 @@ struct ServerStats {
     std::uint64_t connectedClients = 0;
     std::uint64_t commandsProcessed = 0;
     std::uint64_t rejectedConnections = 0;
+    std::uint64_t handlerExceptions = 0;  // caught by the exception firewall
 };
 
 class Server {
@@ -204,6 +205,9 @@ private:
     void runTasks();
     void shutdownOnLoop();
     void dropSubscriptions(Peer& p);
+    void handlerFailed(Peer& p, std::size_t mark, const std::string& what, const char* why);
+    // Runs fn; an exception is counted and logged, never let out of the loop.
+    void guarded(const char* what, const std::function<void()>& fn);
 
     const CommandTable& table_;
     ServerApp& app_;
@@ -255,6 +259,7 @@ private:
     std::atomic<std::uint64_t> connectedClients_{0};
     std::atomic<std::uint64_t> commandsProcessed_{0};
     std::atomic<std::uint64_t> rejectedConnections_{0};
+    std::atomic<std::uint64_t> handlerExceptions_{0};
 };
 
 }  // namespace sentinelpool::testing::detail

@@ -47,7 +47,7 @@ std::optional<long double> parseLongDouble(std::string_view s) {
     char* end = nullptr;
     errno = 0;
     long double v = std::strtold(buf.c_str(), &end);
-    if (*end != '\0') return std::nullopt;
+    if (end != buf.c_str() + buf.size()) return std::nullopt;  // "1\0 2" too, as Redis 7.0
     if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO))
         return std::nullopt;
     if (std::isnan(v)) return std::nullopt;
