@@ -1,6 +1,8 @@
 #pragma once
 // Umbrella header of the sentinelpool client library.
 
+#include "sentinelpool/export.hpp"
+
 #include "sentinelpool/address.hpp"
 #include "sentinelpool/client.hpp"
 #include "sentinelpool/connection.hpp"
