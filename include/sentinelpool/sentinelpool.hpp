@@ -11,3 +11,4 @@
 #include "sentinelpool/options.hpp"
 #include "sentinelpool/reply.hpp"
 #include "sentinelpool/sentinel.hpp"
+#include "sentinelpool/version.hpp"

@@ -3,7 +3,9 @@
 // (CLI11: --opt=value and --opt value, --help, --version) and the signals
 // that end them.
 
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -12,6 +14,17 @@
 #include "sentinelpool/version.hpp"
 
 namespace sentinelpool::tools {
+
+// Opens /dev/null on any of descriptors 0-2 that is closed (`tool <&-`);
+// first thing in main(). A socket must never land on them: libuv refuses to
+// close a descriptor <= 2, and a print would go down the socket.
+inline void openStandardDescriptors() {
+    for (int fd = 0; fd <= 2; ++fd)
+        if (::fcntl(fd, F_GETFD) < 0) {
+            // The lowest free descriptor: this one.
+            ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        }
+}
 
 inline void addVersionFlag(CLI::App& app, const std::string& tool) {
     app.set_version_flag("--version", tool + " (sentinelpool) " SENTINELPOOL_VERSION_STRING);

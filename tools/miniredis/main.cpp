@@ -19,6 +19,7 @@
 
 int main(int argc, char** argv) {
     using namespace sentinelpool::tools;
+    openStandardDescriptors();
     sentinelpool::testing::MiniRedisOptions opts;
 
     CLI::App app{"One MiniRedis (sentinelpool's embedded Redis) as a process. Prints one JSON line with its "

@@ -125,6 +125,7 @@ struct MsKnob {
 
 int main(int argc, char** argv) {
     using namespace sentinelpool::tools;
+    openStandardDescriptors();
     ClusterOptions opts;
     std::string timing = "compressed";
     long downAfterMs = opts.downAfter.count();
