@@ -139,7 +139,9 @@ int main(int argc, char** argv) {
     app.add_option("--name", opts.name, "master name the Sentinels monitor")
         ->check([](const std::string& s) { return s.empty() ? std::string("must not be empty") : std::string(); })
         ->capture_default_str();
-    app.add_option("--replicas", opts.replicas, "replicas of the master")->check(CLI::Range(0, 64))->capture_default_str();
+    app.add_option("--replicas", opts.replicas, "replicas of the master")
+        ->check(CLI::Range(0, 64))
+        ->capture_default_str();
     app.add_option("--sentinels", opts.sentinels, "Sentinels")->check(CLI::Range(1, 64))->capture_default_str();
     app.add_option("--quorum", opts.quorum, "Sentinels needed to agree the master is down; 0: a majority")
         ->check(CLI::Range(0, 64))
