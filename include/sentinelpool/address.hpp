@@ -2,13 +2,15 @@
 // A TCP endpoint as the user and the Sentinels name it: a host (IPv4 or IPv6
 // literal, or a hostname) and a port. Plain value type; any thread.
 
+#include "sentinelpool/export.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace sentinelpool {
 
-struct Address {
+struct SENTINELPOOL_API Address {
     std::string host;  // "10.0.0.1", "::1" (no brackets), "redis-1.internal"
     int port = 0;
 

@@ -17,6 +17,8 @@
 // threads at once; close() and the destructor are idempotent and leave no
 // thread, socket or libuv handle behind. Failures throw sentinelpool::Error.
 
+#include "sentinelpool/export.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -40,7 +42,7 @@ class ClientCore;
 class Client;
 
 // A connection that goes back to its pool when the Lease goes out of scope.
-class Lease {
+class SENTINELPOOL_API Lease {
 public:
     Lease(Lease&&) noexcept = default;
     Lease& operator=(Lease&&) noexcept;
@@ -57,13 +59,13 @@ public:
 
 private:
     friend class Client;
-    Lease(std::shared_ptr<detail::ClientCore> core, std::string name, Connection conn);
+    SENTINELPOOL_HIDDEN Lease(std::shared_ptr<detail::ClientCore> core, std::string name, Connection conn);
     std::shared_ptr<detail::ClientCore> core_;
     std::string name_;
     Connection conn_;
 };
 
-class Client {
+class SENTINELPOOL_API Client {
 public:
     explicit Client(Options options);
     ~Client();

@@ -5,6 +5,8 @@
 // that is destroyed without being put back is closed and its pool slot
 // freed. One thread at a time may use a Connection.
 
+#include "sentinelpool/export.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -28,7 +30,7 @@ struct PooledConn;
 
 enum class Role { Master, Replica };
 
-class Connection {
+class SENTINELPOOL_API Connection {
 public:
     Connection() = default;
     ~Connection();

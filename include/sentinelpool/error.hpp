@@ -3,6 +3,8 @@
 // went wrong, the stage where it went wrong, and, when Sentinels were asked,
 // what each of them answered. Thrown by Client calls; any thread.
 
+#include "sentinelpool/export.hpp"
+
 #include <iosfwd>
 #include <stdexcept>
 #include <string>
@@ -37,10 +39,10 @@ enum class Stage {
     Startup,
 };
 
-const char* errcName(Errc e);
-const char* stageName(Stage s);
-std::ostream& operator<<(std::ostream& os, Errc e);
-std::ostream& operator<<(std::ostream& os, Stage s);
+SENTINELPOOL_API const char* errcName(Errc e);
+SENTINELPOOL_API const char* stageName(Stage s);
+SENTINELPOOL_API std::ostream& operator<<(std::ostream& os, Errc e);
+SENTINELPOOL_API std::ostream& operator<<(std::ostream& os, Stage s);
 
 // What one Sentinel answered during a resolution or admin call.
 struct SentinelFailure {
@@ -48,7 +50,7 @@ struct SentinelFailure {
     std::string reason;  // "connection refused", "timed out after 250 ms", "WRONGPASS ...", "unknown master name"
 };
 
-class Error : public std::runtime_error {
+class SENTINELPOOL_API Error : public std::runtime_error {
 public:
     Error(Errc code, Stage stage, std::string message, std::vector<SentinelFailure> sentinels = {},
           Address node = {});

@@ -3,6 +3,8 @@
 // the watcher thread: keep them short, do not call back into the Client's
 // blocking methods) and counters (Client::stats()).
 
+#include "sentinelpool/export.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -22,7 +24,7 @@ enum class Detector {
     RoleCheck,   // a role check found the node in another role
 };
 
-const char* detectorName(Detector d);
+SENTINELPOOL_API const char* detectorName(Detector d);
 
 struct MasterSwitch {
     std::string name;

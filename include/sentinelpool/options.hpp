@@ -2,6 +2,8 @@
 // Options of a sentinelpool Client. Every field says its unit, its default
 // and what 0 means. Plain data: fill it in, hand it to Client.
 
+#include "sentinelpool/export.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <string>

@@ -1,6 +1,8 @@
 #pragma once
 // An owning hiredis reply. Move-only; frees the redisReply on destruction.
 
+#include "sentinelpool/export.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -9,7 +11,7 @@ struct redisReply;
 
 namespace sentinelpool {
 
-class Reply {
+class SENTINELPOOL_API Reply {
 public:
     Reply() = default;
     explicit Reply(redisReply* r) : r_(r) {}
@@ -43,6 +45,6 @@ private:
     redisReply* r_ = nullptr;
 };
 
-std::string describeReply(const redisReply* r);
+SENTINELPOOL_API std::string describeReply(const redisReply* r);
 
 }  // namespace sentinelpool

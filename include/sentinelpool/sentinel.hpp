@@ -3,6 +3,8 @@
 // position): SENTINEL MASTER(S), REPLICAS, SENTINELS. Every field of the
 // reply is kept in `fields`; the ones clients use are also typed.
 
+#include "sentinelpool/export.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -18,9 +20,9 @@ namespace sentinelpool {
 using Fields = std::map<std::string, std::string>;
 
 // "s_down,master,disconnected" split on commas.
-std::vector<std::string> splitFlags(const std::string& flags);
+SENTINELPOOL_API std::vector<std::string> splitFlags(const std::string& flags);
 
-struct MasterRecord {
+struct SENTINELPOOL_API MasterRecord {
     std::string name;
     Address address;
     std::string runId;
@@ -36,7 +38,7 @@ struct MasterRecord {
     bool isDown() const { return hasFlag("s_down") || hasFlag("o_down"); }
 };
 
-struct ReplicaRecord {
+struct SENTINELPOOL_API ReplicaRecord {
     std::string name;  // "ip:port"
     Address address;
     std::string runId;
@@ -53,7 +55,7 @@ struct ReplicaRecord {
     bool healthy() const;
 };
 
-struct SentinelRecord {
+struct SENTINELPOOL_API SentinelRecord {
     std::string runId;
     Address address;
     std::vector<std::string> flags;
@@ -80,7 +82,7 @@ struct AdminReport {
 // reply. Others may have applied the command: report() says which did,
 // which rejected it (and why) and which could not be asked. Catching
 // Error catches it too.
-class AdminError : public Error {
+class SENTINELPOOL_API AdminError : public Error {
 public:
     AdminError(Errc code, const std::string& message, AdminReport report)
         : Error(code, Stage::Admin, message, report.unreachable), report_(std::move(report)) {}

@@ -1,6 +1,8 @@
 #pragma once
 // Umbrella header of the sentinelpool client library.
 
+#include "sentinelpool/export.hpp"
+
 #include "sentinelpool/address.hpp"
 #include "sentinelpool/client.hpp"
 #include "sentinelpool/connection.hpp"
@@ -9,3 +11,4 @@
 #include "sentinelpool/options.hpp"
 #include "sentinelpool/reply.hpp"
 #include "sentinelpool/sentinel.hpp"
+#include "sentinelpool/version.hpp"

@@ -15,7 +15,7 @@ except ImportError:
     sys.exit(77)
 
 exe = sys.argv[1]
-proc = subprocess.Popen([exe, "--replicas", "2", "--sentinels", "3", "--sentinel-pass", "spass",
+proc = subprocess.Popen([exe, "--control", "--replicas", "2", "--sentinels", "3", "--sentinel-pass", "spass",
                          "--requirepass", "dpass"],
                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 

@@ -1,34 +1,28 @@
 #pragma once
-// The JSON pieces the tools print (one line per event): a string literal,
-// escaped, and a list of strings.
+// The JSON lines the tools print (nlohmann-json). Valid JSON for any bytes:
+// quotes and control characters are escaped, everything outside ASCII is
+// written as \u escapes, and bytes that are not UTF-8 become U+FFFD, so a
+// reader never meets a line it cannot parse.
 
 #include <cstdio>
 #include <string>
-#include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace sentinelpool::tools {
 
-inline std::string jsonString(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
+// Keys print in the order they were added.
+using Json = nlohmann::ordered_json;
+
+inline std::string jsonLine(const Json& j) {
+    return j.dump(-1, ' ', /*ensure_ascii=*/true, Json::error_handler_t::replace);
 }
 
-inline std::string jsonList(const std::vector<std::string>& v) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + jsonString(v[i]);
-    return out + "]";
+// One line on stdout, flushed: the reader may be waiting for it.
+inline void printJsonLine(const Json& j) {
+    std::string line = jsonLine(j) + "\n";
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fflush(stdout);
 }
 
 }  // namespace sentinelpool::tools

@@ -2,13 +2,19 @@
 // MiniSentinels) as one process, for test suites in any language.
 //
 //   minisentinel [--name mymaster] [--replicas 1] [--sentinels 3] [--quorum Q]
-//                [--down-after-ms 250] [--requirepass P] [--sentinel-pass P]
-//                [--timing compressed|real]
+//                [--down-after-ms 250] [--failover-timeout-ms MS] [--parallel-syncs N]
+//                [--requirepass P] [--sentinel-pass P] [--timing compressed|real]
+//                [--check-period-ms MS] [--promotion-ms MS] ... [--control]
 //
-// Once ready it prints one JSON line:
+// (`minisentinel --help` lists every option.) Once ready it prints one JSON
+// line:
 //   {"name":"mymaster","master":"127.0.0.1:41001","replicas":["127.0.0.1:41002"],
 //    "sentinels":["127.0.0.1:41003",...],"pid":1234}
-// then reads commands on stdin, one per line, answering one JSON line each:
+// and runs until SIGINT or SIGTERM (exit 0), whatever its standard input is:
+// `minisentinel --replicas 2 > ready.json &` works in a script.
+//
+// With --control it also reads commands on stdin, one per line, answering
+// one JSON line each, and ends at the end of stdin:
 //   failover        SENTINEL FAILOVER through the first Sentinel, wait, {"master":"ip:port"}
 //   kill-master     the master dies (automatic failover follows), {"killed":"ip:port"}
 //   wait-failover [FROM]  wait until the Sentinels agree on a master other than FROM
@@ -16,177 +22,202 @@
 //   wait-agreement  ...and every other node is its replica (old master converted)
 //   restart ADDR    restart the node or Sentinel at ADDR (close, start), {"restarted":"ADDR"}
 //   master          {"master":"ip:port"} as the Sentinels name it
-// Errors answer {"error":"..."}. It exits 0 on SIGINT, SIGTERM or end of
-// stdin, 1 if the deployment cannot start, 2 on bad options.
+// Errors answer {"error":"..."}. Exits 1 if the deployment cannot start, 2
+// on bad options.
 
 #include <poll.h>
-#include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
-#include <iostream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "../common/json.hpp"
+#include "cli.hpp"
+#include "json.hpp"
 #include "sentinelpool/testing/cluster.hpp"
 
 using namespace sentinelpool::testing;
+using sentinelpool::tools::Json;
 
 namespace {
 
-void usage(const char* argv0) {
-    std::fprintf(stderr,
-                 "usage: %s [--name NAME] [--replicas N] [--sentinels N] [--quorum Q] [--down-after-ms MS]\n"
-                 "          [--requirepass PASS] [--sentinel-pass PASS] [--timing compressed|real]\n",
-                 argv0);
-}
+Json error(const std::string& what) { return Json{{"error", what}}; }
 
-using sentinelpool::tools::jsonList;
-std::string json(const std::string& s) { return sentinelpool::tools::jsonString(s); }
-
-void say(const std::string& line) {
-    std::fputs((line + "\n").c_str(), stdout);
-    std::fflush(stdout);
-}
-
-bool parseInt(const std::string& s, long lo, long hi, int& out) {
-    char* end = nullptr;
-    long v = std::strtol(s.c_str(), &end, 10);
-    if (s.empty() || *end || v < lo || v > hi) return false;
-    out = static_cast<int>(v);
-    return true;
-}
-
-std::string handle(Cluster& c, const std::string& line) {
+Json handle(Cluster& c, const std::string& line) {
     std::istringstream in(line);
     std::string cmd, arg;
     in >> cmd >> arg;
     try {
-        if (cmd == "failover") return "{\"master\":" + json(c.failover().addr()) + "}";
+        if (cmd == "failover") return Json{{"master", c.failover().addr()}};
         if (cmd == "kill-master") {
             std::string addr = c.master().addr();
             c.killMaster();
-            return "{\"killed\":" + json(addr) + "}";
+            return Json{{"killed", addr}};
         }
         if (cmd == "wait-failover") {
-            if (arg.empty()) return "{\"master\":" + json(c.waitForFailover().addr()) + "}";
+            if (arg.empty()) return Json{{"master", c.waitForFailover().addr()}};
             for (std::size_t i = 0; i < c.nodeCount(); ++i)
-                if (c.node(i).addr() == arg) return "{\"master\":" + json(c.waitForFailover(c.node(i)).addr()) + "}";
-            return "{\"error\":" + json("no node at " + arg) + "}";
+                if (c.node(i).addr() == arg) return Json{{"master", c.waitForFailover(c.node(i)).addr()}};
+            return error("no node at " + arg);
         }
         if (cmd == "wait-agreement") {
             MiniRedis& m = c.master();
-            if (!c.waitForAgreement(m)) return "{\"error\":\"no agreement in time\"}";
-            return "{\"master\":" + json(m.addr()) + "}";
+            if (!c.waitForAgreement(m)) return error("no agreement in time");
+            return Json{{"master", m.addr()}};
         }
-        if (cmd == "master") return "{\"master\":" + json(c.master().addr()) + "}";
+        if (cmd == "master") return Json{{"master", c.master().addr()}};
         if (cmd == "restart") {
             for (std::size_t i = 0; i < c.nodeCount(); ++i)
                 if (c.node(i).addr() == arg) {
                     c.restart(c.node(i));
-                    return "{\"restarted\":" + json(arg) + "}";
+                    return Json{{"restarted", arg}};
                 }
             for (std::size_t i = 0; i < c.sentinelCount(); ++i)
                 if (c.sentinel(i).addr() == arg) {
                     c.restart(c.sentinel(i));
-                    return "{\"restarted\":" + json(arg) + "}";
+                    return Json{{"restarted", arg}};
                 }
-            return "{\"error\":" + json("no node or Sentinel at " + arg) + "}";
+            return error("no node or Sentinel at " + arg);
         }
-        return "{\"error\":" + json("unknown command '" + cmd + "'") + "}";
+        return error("unknown command '" + cmd + "'");
     } catch (const std::exception& e) {
-        return "{\"error\":" + json(e.what()) + "}";
+        return error(e.what());
     }
 }
+
+// The control protocol: commands on stdin until its end, or a signal.
+void controlLoop(Cluster& c, int signalFd) {
+    std::string pending;
+    for (;;) {
+        pollfd fds[2] = {{signalFd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+        if (::poll(fds, 2, -1) < 0) continue;     // EINTR
+        if (fds[0].revents & POLLIN) return;       // SIGINT / SIGTERM
+        if (fds[1].revents & POLLNVAL) return;     // stdin closed: no commands will come
+        if (!(fds[1].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        char buf[4096];
+        ssize_t got = ::read(STDIN_FILENO, buf, sizeof buf);
+        if (got <= 0) return;  // end of input: done
+        pending.append(buf, static_cast<std::size_t>(got));
+        std::size_t nl;
+        while ((nl = pending.find('\n')) != std::string::npos) {
+            std::string line = pending.substr(0, nl);
+            pending.erase(0, nl + 1);
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (!line.empty()) sentinelpool::tools::printJsonLine(handle(c, line));
+        }
+    }
+}
+
+// A millisecond knob: set on the command line, or left as the timing has it.
+struct MsKnob {
+    const char* flag;
+    std::chrono::milliseconds SentinelTiming::*field;
+    const char* help;
+    long min;  // a check period of 0 would spin
+    std::optional<long> value;
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    using namespace sentinelpool::tools;
+    openStandardDescriptors();
     ClusterOptions opts;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--help" || a == "-h") {
-            usage(argv[0]);
-            return 0;
-        }
-        if (i + 1 >= argc) {
-            std::fprintf(stderr, "missing value for %s\n", a.c_str());
-            usage(argv[0]);
-            return 2;
-        }
-        std::string v = argv[++i];
-        int n = 0;
-        bool ok = true;
-        if (a == "--name")
-            opts.name = v;
-        else if (a == "--replicas")
-            ok = parseInt(v, 0, 64, opts.replicas);
-        else if (a == "--sentinels")
-            ok = parseInt(v, 1, 64, opts.sentinels);
-        else if (a == "--quorum")
-            ok = parseInt(v, 1, 64, opts.quorum);
-        else if (a == "--down-after-ms") {
-            ok = parseInt(v, 1, 3600000, n);
-            opts.downAfter = std::chrono::milliseconds(n);
-        } else if (a == "--requirepass")
-            opts.password = v;
-        else if (a == "--sentinel-pass")
-            opts.sentinelPassword = v;
-        else if (a == "--timing") {
-            if (v == "real")
-                opts.timing = SentinelTiming::real();
-            else if (v != "compressed")
-                ok = false;
-        } else {
-            std::fprintf(stderr, "unknown option %s\n", a.c_str());
-            usage(argv[0]);
-            return 2;
-        }
-        if (!ok || opts.name.empty()) {
-            std::fprintf(stderr, "invalid value for %s: %s\n", a.c_str(), v.c_str());
-            return 2;
-        }
-    }
+    std::string timing = "compressed";
+    long downAfterMs = opts.downAfter.count();
+    std::optional<long> failoverTimeoutMs, parallelSyncs, rebootDownAfterMs;
+    bool control = false;
 
-    // Signals arrive on a descriptor, polled with stdin.
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+    CLI::App app{"A whole Sentinel deployment (MiniRedis master and replicas, MiniSentinels) as one process. "
+                 "Prints one JSON line with every address once ready, then runs until SIGINT or SIGTERM.",
+                 "minisentinel"};
+    addVersionFlag(app, "minisentinel");
+    app.add_option("--name", opts.name, "master name the Sentinels monitor")
+        ->check([](const std::string& s) { return s.empty() ? std::string("must not be empty") : std::string(); })
+        ->capture_default_str();
+    app.add_option("--replicas", opts.replicas, "replicas of the master")
+        ->check(CLI::Range(0, 64))
+        ->capture_default_str();
+    app.add_option("--sentinels", opts.sentinels, "Sentinels")->check(CLI::Range(1, 64))->capture_default_str();
+    app.add_option("--quorum", opts.quorum, "Sentinels needed to agree the master is down; 0: a majority")
+        ->check(CLI::Range(0, 64))
+        ->capture_default_str();
+    app.add_option("--requirepass", opts.password, "password of the data nodes (the Sentinels get it as auth-pass)");
+    app.add_option("--sentinel-pass", opts.sentinelPassword, "password of the Sentinels themselves");
+
+    auto* knobs = app.add_option_group("Sentinel configuration", "as SENTINEL SET <name> <option> on every Sentinel");
+    knobs->add_option("--down-after-ms,--down-after-milliseconds", downAfterMs, "down-after-milliseconds")
+        ->check(CLI::Range(1L, 3600000L))
+        ->capture_default_str();
+    knobs->add_option("--failover-timeout-ms,--failover-timeout", failoverTimeoutMs,
+                      "failover-timeout, in ms (Sentinel's default: 180000)")
+        ->check(CLI::Range(1L, 86400000L));
+    knobs->add_option("--parallel-syncs", parallelSyncs, "parallel-syncs (default: 1)")->check(CLI::Range(1L, 64L));
+    knobs->add_option("--master-reboot-down-after-period-ms,--master-reboot-down-after-period", rebootDownAfterMs,
+                      "master-reboot-down-after-period, in ms (default: 0)")
+        ->check(CLI::Range(0L, 86400000L));
+
+    MsKnob phases[] = {
+        {"--check-period-ms", &SentinelTiming::checkPeriod, "each Sentinel's PING/INFO period", 1, {}},
+        {"--promotion-ms", &SentinelTiming::promotion, "+selected-slave -> the replica accepts writes", 0, {}},
+        {"--promotion-reported-ms", &SentinelTiming::promotionReported,
+         "promotion effective -> +promoted-slave on the leader", 0, {}},
+        {"--others-switch-ms", &SentinelTiming::othersSwitch, "+promoted-slave -> +switch-master on the others", 0, {}},
+        {"--leader-switch-ms", &SentinelTiming::leaderSwitch, "+promoted-slave -> +switch-master on the leader", 0, {}},
+        {"--convert-old-master-ms", &SentinelTiming::convertOldMaster,
+         "a returning old master -> +convert-to-slave", 0, {}},
+        {"--election-stagger-ms", &SentinelTiming::electionStagger, "election start gap between Sentinels", 0, {}},
+    };
+    auto* timings = app.add_option_group("Timing", "how long each phase of a failover takes");
+    timings->add_option("--timing", timing, "compressed (milliseconds) or real (a Redis 7.0 Sentinel's pace)")
+        ->check(CLI::IsMember({"compressed", "real"}))
+        ->capture_default_str();
+    for (auto& k : phases)
+        timings->add_option(k.flag, k.value, std::string(k.help) + ", overrides --timing")
+            ->check(CLI::Range(k.min, 3600000L));
+
+    app.add_flag("--control", control,
+                 "read commands on stdin (failover, kill-master, wait-failover [FROM], wait-agreement, "
+                 "restart ADDR, master), answer one JSON line each, and exit at the end of stdin");
+    if (int rc = parseArgs(app, argc, argv); rc >= 0) return rc;
+
+    opts.downAfter = std::chrono::milliseconds(downAfterMs);
+    if (timing == "real") opts.timing = SentinelTiming::real();
+    for (auto& k : phases)
+        if (k.value) opts.timing.*k.field = std::chrono::milliseconds(*k.value);
+    std::map<std::string, std::string> settings;
+    if (failoverTimeoutMs) settings["failover-timeout"] = std::to_string(*failoverTimeoutMs);
+    if (parallelSyncs) settings["parallel-syncs"] = std::to_string(*parallelSyncs);
+    if (rebootDownAfterMs) settings["master-reboot-down-after-period"] = std::to_string(*rebootDownAfterMs);
+
+    // Signals arrive on a descriptor (polled with stdin under --control).
+    sigset_t stop = blockStopSignals();
+    int signalFd = ::signalfd(-1, &stop, SFD_CLOEXEC);
+    if (signalFd < 0) {
+        std::perror("minisentinel: signalfd");
+        return 1;
+    }
 
     try {
         Cluster c(opts);
+        for (auto& [option, value] : settings)
+            for (std::size_t i = 0; i < c.sentinelCount(); ++i) c.sentinel(i).set(c.name(), option, value);
         std::vector<std::string> replicas;
         for (auto* r : c.replicas()) replicas.push_back(r->addr());
-        say("{\"name\":" + json(c.name()) + ",\"master\":" + json(c.master().addr()) +
-            ",\"replicas\":" + jsonList(replicas) + ",\"sentinels\":" + jsonList(c.sentinelAddrs()) +
-            ",\"pid\":" + std::to_string(getpid()) + "}");
-        std::string pending;
-        bool stdinOpen = true;
-        for (;;) {
-            pollfd fds[2] = {{sfd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
-            int n = ::poll(fds, stdinOpen ? 2 : 1, -1);
-            if (n < 0) continue;
-            if (fds[0].revents & POLLIN) break;  // SIGINT / SIGTERM
-            if (stdinOpen && (fds[1].revents & (POLLIN | POLLHUP))) {
-                char buf[4096];
-                ssize_t got = ::read(STDIN_FILENO, buf, sizeof buf);
-                if (got <= 0) break;  // end of input: done
-                pending.append(buf, static_cast<std::size_t>(got));
-                std::size_t nl;
-                while ((nl = pending.find('\n')) != std::string::npos) {
-                    std::string line = pending.substr(0, nl);
-                    pending.erase(0, nl + 1);
-                    if (!line.empty() && line.back() == '\r') line.pop_back();
-                    if (!line.empty()) say(handle(c, line));
-                }
-            }
+        printJsonLine(Json{{"name", c.name()},
+                           {"master", c.master().addr()},
+                           {"replicas", replicas},
+                           {"sentinels", c.sentinelAddrs()},
+                           {"pid", static_cast<int>(::getpid())}});
+        if (control) {
+            controlLoop(c, signalFd);
+        } else {
+            int sig = 0;
+            sigwait(&stop, &sig);
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "minisentinel: %s\n", e.what());

@@ -3,6 +3,8 @@
 // the check held, and printable, so a failing CHECK(...) in doctest (or
 // EXPECT_TRUE in GoogleTest) shows what was expected and what was found.
 
+#include "sentinelpool/export.hpp"
+
 #include <ostream>
 #include <string>
 #include <utility>

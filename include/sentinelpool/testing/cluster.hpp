@@ -11,6 +11,8 @@
 //
 // Threads: any thread may call any method.
 
+#include "sentinelpool/export.hpp"
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -36,7 +38,7 @@ struct ClusterOptions {
     SentinelTiming timing;
 };
 
-class Cluster {
+class SENTINELPOOL_TESTING_API Cluster {
 public:
     // Returns once the deployment is healthy: every Sentinel knows every
     // node and Sentinel and sees each replica linked (waitForAgreement).

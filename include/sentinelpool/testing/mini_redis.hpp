@@ -18,6 +18,8 @@
 // clients are connected; the direct data calls take the same lock as the
 // commands, so they see and make atomic changes.
 
+#include "sentinelpool/export.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -64,7 +66,7 @@ struct ReplicationState {
     std::vector<std::string> replicas;  // masters: "ip:port" of linked replicas
 };
 
-class MiniRedis {
+class SENTINELPOOL_TESTING_API MiniRedis {
 public:
     MiniRedis();
     explicit MiniRedis(MiniRedisOptions options);

@@ -21,6 +21,8 @@
 // Threads: each MiniSentinel runs its own libuv loop thread; every public
 // method may be called from any thread.
 
+#include "sentinelpool/export.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -41,7 +43,7 @@ class SentinelCore;
 // to a few milliseconds; SentinelTiming::real() stretches each phase to what
 // a Redis 7.0 Sentinel was measured to take (shared/reference/perf-baselines.md):
 // promotion, then +switch-master from the other Sentinels, then the leader's.
-struct SentinelTiming {
+struct SENTINELPOOL_TESTING_API SentinelTiming {
     // How often each Sentinel checks the instances it monitors (its PING and
     // INFO period). Detection of a down master takes down-after plus up to
     // one period.
@@ -82,7 +84,7 @@ struct SentinelEvent {
     std::chrono::steady_clock::time_point at;  // when it was published
 };
 
-class MiniSentinel {
+class SENTINELPOOL_TESTING_API MiniSentinel {
 public:
     MiniSentinel();
     explicit MiniSentinel(MiniSentinelOptions options);

@@ -10,12 +10,14 @@
 // The condition runs on the calling thread, with no lock held; it may call
 // any MiniRedis / MiniSentinel / Cluster method. Any thread.
 
+#include "sentinelpool/export.hpp"
+
 #include <chrono>
 #include <functional>
 
 namespace sentinelpool::testing {
 
-bool waitUntil(const std::function<bool()>& condition,
-               std::chrono::milliseconds timeout = std::chrono::seconds(5));
+SENTINELPOOL_TESTING_API bool waitUntil(const std::function<bool()>& condition,
+                                        std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 }  // namespace sentinelpool::testing

@@ -1,0 +1,1 @@
+../../../examples/test_with_miniredis.cpp
