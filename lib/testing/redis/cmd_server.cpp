@@ -244,6 +244,12 @@ void docMap(Reply& r, const Command& cmd) {
 }
 
 void keyPositions(const Command& cmd, int& first, int& last, int& step) {
+    if (cmd.keySpecSet) {
+        first = cmd.firstKey;
+        last = cmd.lastKey;
+        step = cmd.keyStep;
+        return;
+    }
     first = last = step = 0;
     const std::string& g = cmd.doc.group;
     const std::string& n = cmd.name;
@@ -268,6 +274,7 @@ void infoEntry(Reply& r, const Command& cmd) {
     if (cmd.flags & kCmdFast) flags.push_back("fast");
     if (cmd.flags & kCmdNoAuth) flags.push_back("no_auth");
     if (cmd.flags & kCmdPubSub) flags.push_back("pubsub");
+    if (cmd.movableKeys) flags.push_back("movablekeys");
     r.set(flags.size());
     for (auto* f : flags) r.simple(f);
     int first, last, step;

@@ -59,6 +59,22 @@ struct Command {
     CommandDoc doc;
     std::map<std::string, std::unique_ptr<Command>> subcommands;
     std::size_t id = 0;  // dense index, for per-server counters
+    // COMMAND INFO's first key, last key (-1: the last argument, -2: the one
+    // before) and step; all 0: no keys. keySpecSet false: derived from the
+    // group (the older string/hash/generic commands).
+    int firstKey = 0, lastKey = 0, keyStep = 0;
+    bool keySpecSet = false;
+    bool movableKeys = false;  // keys found by parsing (ZUNION numkeys, SORT ... STORE)
+
+    // Chained after CommandTable::add: t.add(...).keys(1, -1, 1).
+    Command& keys(int first, int last, int step, bool movable = false) {
+        firstKey = first;
+        lastKey = last;
+        keyStep = step;
+        movableKeys = movable;
+        keySpecSet = true;
+        return *this;
+    }
 
     bool isContainer() const { return !subcommands.empty(); }
 };
