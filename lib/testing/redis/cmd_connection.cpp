@@ -164,6 +164,7 @@ void quit(Call& c) {
 }
 
 void resetCmd(Call& c) {
+    c.server.app().onReset(c.peer);
     for (auto ch : std::set<std::string>(c.peer.channels)) c.server.unsubscribe(c.peer, ch);
     for (auto pat : std::set<std::string>(c.peer.patterns)) c.server.punsubscribe(c.peer, pat);
     c.peer.db = 0;

@@ -270,6 +270,7 @@ bool flushMode(Call& c) {
 
 void flushdb(Call& c) {
     if (!flushMode(c)) return;
+    MiniRedisCore::of(c).dbModified(c.peer.db);
     callerDb(c).clear();
     MiniRedisCore::of(c).touch();
     c.reply.ok();
@@ -277,6 +278,7 @@ void flushdb(Call& c) {
 
 void flushall(Call& c) {
     if (!flushMode(c)) return;
+    MiniRedisCore::of(c).dbModified(-1);
     MiniRedisCore::of(c).keyspace().flushAll();
     MiniRedisCore::of(c).touch();
     c.reply.ok();

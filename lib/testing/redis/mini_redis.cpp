@@ -157,6 +157,7 @@ void MiniRedis::fastForward(std::chrono::milliseconds by) {
 
 void MiniRedis::flushAll() {
     withData(*core_, [&](MiniRedisCore& c, int db) {
+        c.dbModified(-1);
         c.keyspace().flushAll();
         c.propagateLocked(db, {"FLUSHALL"});
     });

@@ -40,6 +40,7 @@ const CommandTable& miniRedisCommands() {
         registerHashCommands(t);
         registerServerCommands(t);
         registerConfigCommands(t);
+        registerTransactionCommands(t);
         return t;
     }();
     return table;
@@ -137,6 +138,14 @@ void MiniRedisCore::execute(Call& call) {
         return;
     }
     std::lock_guard<std::mutex> lk(mu_);
+    std::vector<Propagation> props;
+    runLocked(call, props);
+    if (props.empty()) return;
+    propagateAllLocked(props, false);
+    call.peer.lastWriteOffset = static_cast<std::uint64_t>(replOffset_);
+}
+
+void MiniRedisCore::runLocked(Call& call, std::vector<Propagation>& out) {
     dirty_ = false;
     emits_.clear();
     // Restored however the handler leaves (Server::dispatch catches what
@@ -149,20 +158,31 @@ void MiniRedisCore::execute(Call& call) {
     call.cmd.handler(call);
     if (!readyKeys_.empty()) serveReadyKeys();
     if (!dirty_) return;
-    if (!replicas_.empty()) {
-        if (emits_.empty()) {
-            propagateLocked(call.peer.db, std::vector<std::string>(call.argv.begin(), call.argv.end()));
-        } else {
-            for (auto& e : emits_) propagateLocked(call.peer.db, std::move(e));
-        }
+    if (emits_.empty()) {
+        out.push_back(Propagation{call.peer.db, std::vector<std::string>(call.argv.begin(), call.argv.end())});
+    } else {
+        for (auto& e : emits_) out.push_back(Propagation{call.peer.db, std::move(e)});
     }
     emits_.clear();
-    call.peer.lastWriteOffset = static_cast<std::uint64_t>(replOffset_);
+}
+
+void MiniRedisCore::propagateAllLocked(std::vector<Propagation>& props, bool transaction) {
+    if (replicas_.empty()) return;
+    // As Redis 7.0: writes of one EXEC (or of one command that replicates as
+    // several) reach replicas wrapped in MULTI/EXEC when there are several.
+    bool wrap = transaction ? props.size() > 1 : false;
+    if (wrap) propagateLocked(props.front().db, {"MULTI"});
+    for (auto& p : props) propagateLocked(p.db, std::move(p.argv));
+    if (wrap) propagateLocked(props.back().db, {"EXEC"});
 }
 
 std::string_view MiniRedisCore::role() const { return replicaFlag_.load() ? "replica" : "master"; }
 
 void MiniRedisCore::onPeerClosed(Peer& p) {
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        discardLocked(p.id);
+    }
     for (auto it = waiters_.begin(); it != waiters_.end(); ++it) {
         if (it->peerId == p.id) {
             if (it->timer) server_.cancelTimeout(it->timer);
@@ -211,12 +231,41 @@ bool MiniRedisCore::dropIfEmpty(int dbIndex, std::string_view key) {
     return true;
 }
 
-void MiniRedisCore::keyModified(int, std::string_view) {
-    // WATCH hangs off this (transactions).
+void MiniRedisCore::keyModified(int dbIndex, std::string_view key) {
+    if (watchers_.empty()) return;
+    auto it = watchers_.find(std::make_pair(dbIndex, std::string(key)));
+    if (it == watchers_.end()) return;
+    bool gone = data_.dbs[dbIndex].find(key) == nullptr;
+    for (std::uint64_t id : it->second) {
+        auto t = txs_.find(id);
+        if (t == txs_.end()) continue;
+        for (auto& w : t->second.watched) {
+            if (w.db != dbIndex || w.key != key) continue;
+            // Redis 7.0: a key already expired when watched, now deleted,
+            // is logically unchanged.
+            if (w.expired && gone) {
+                w.expired = false;
+                break;
+            }
+            t->second.dirtyCas = true;
+            break;
+        }
+    }
 }
 
-void MiniRedisCore::dbModified(int) {
-    // WATCH hangs off this (transactions).
+void MiniRedisCore::dbModified(int dbIndex) {
+    // Called before the database is emptied or replaced: a watched key that
+    // exists there now is touched (touchAllWatchedKeysInDb).
+    if (watchers_.empty()) return;
+    for (auto& kv : watchers_) {
+        int d = kv.first.first;
+        if (dbIndex >= 0 && d != dbIndex) continue;
+        if (!data_.dbs[d].find(kv.first.second)) continue;
+        for (std::uint64_t id : kv.second) {
+            auto t = txs_.find(id);
+            if (t != txs_.end()) t->second.dirtyCas = true;
+        }
+    }
 }
 
 void MiniRedisCore::keyReady(int dbIndex, std::string_view key) {
@@ -362,7 +411,9 @@ void MiniRedisCore::waitCommand(Call& call, long long numReplicas, long long tim
     }
     auto offset = static_cast<std::int64_t>(call.peer.lastWriteOffset);
     std::size_t acked = countAckedLocked(offset);
-    if (static_cast<long long>(acked) >= numReplicas) {
+    // Inside EXEC it answers at once, as Redis does for clients that may
+    // not block.
+    if (static_cast<long long>(acked) >= numReplicas || !blockingAllowed()) {
         call.reply.integer(static_cast<long long>(acked));
         return;
     }
@@ -451,6 +502,8 @@ void MiniRedisCore::promote() {
         if (!isReplica_) return;
         isReplica_ = false;
         replicaFlag_.store(false);
+        replicaInMulti_ = false;
+        replicaTxBuffer_.clear();
         old = std::move(upstream_);
         linkUp_ = false;
         ++linkGen_;
@@ -502,7 +555,10 @@ void MiniRedisCore::applySnapshot(std::uint64_t generation, const std::shared_pt
                                   Keyspace&& snapshot, std::int64_t offset, const std::string& replId) {
     std::lock_guard<std::mutex> lk(mu_);
     if (!isReplica_ || generation != linkGen_) return;
+    dbModified(-1);
     data_ = std::move(snapshot);
+    replicaInMulti_ = false;
+    replicaTxBuffer_.clear();
     replOffset_ = offset;
     replId_ = replId;
     linkUp_ = true;
@@ -533,6 +589,44 @@ void MiniRedisCore::applyCommand(std::uint64_t generation, int db, const std::ve
                                  std::int64_t offset) {
     std::lock_guard<std::mutex> lk(mu_);
     if (!isReplica_ || generation != linkGen_ || !linkUp_) return;
+    // A transaction from the master is applied as one, at its EXEC, so
+    // nobody sees half of it (a link lost before EXEC drops it, as Redis).
+    if (iequals(argv[0], "multi")) {
+        replicaInMulti_ = true;
+        replicaTxBuffer_.clear();
+        replOffset_ = offset;
+        return;
+    }
+    if (replicaInMulti_ && !iequals(argv[0], "exec")) {
+        replicaTxBuffer_.emplace_back(db, argv);
+        replOffset_ = offset;
+        return;
+    }
+    if (replicaInMulti_) {
+        replicaInMulti_ = false;
+        auto batch = std::move(replicaTxBuffer_);
+        replicaTxBuffer_.clear();
+        std::vector<Propagation> props;
+        for (auto& [bdb, bargv] : batch) {
+            applyOneLocked(bdb, bargv);
+            props.push_back(Propagation{bdb, bargv});
+        }
+        propagateAllLocked(props, true);
+        replOffset_ = offset;
+        lastIoMs_ = wallMs();
+        ackToMasterLocked();
+        syncCv_.notify_all();
+        return;
+    }
+    applyOneLocked(db, argv);
+    if (!replicas_.empty()) propagateLocked(db, argv);
+    replOffset_ = offset;
+    lastIoMs_ = wallMs();
+    ackToMasterLocked();
+    syncCv_.notify_all();
+}
+
+void MiniRedisCore::applyOneLocked(int db, const std::vector<std::string>& argv) {
     const Command* cmd = miniRedisCommands().find(argv[0]);
     if (cmd && cmd->isContainer() && argv.size() > 1) cmd = CommandTable::findSub(*cmd, argv[1]);
     if (cmd && cmd->handler) {
@@ -553,11 +647,6 @@ void MiniRedisCore::applyCommand(std::uint64_t generation, int db, const std::ve
         applying_ = false;
         masterPeer_->out.clear();
     }
-    if (!replicas_.empty()) propagateLocked(db, argv);
-    replOffset_ = offset;
-    lastIoMs_ = wallMs();
-    ackToMasterLocked();
-    syncCv_.notify_all();
 }
 
 void MiniRedisCore::ackToMasterLocked() {
@@ -577,6 +666,8 @@ void MiniRedisCore::linkDown(std::uint64_t generation) {
         linkUp_ = false;
         linkDownSinceMs_ = wallMs();
         upstream_.reset();
+        replicaInMulti_ = false;  // a transaction cut short never applies
+        replicaTxBuffer_.clear();
         syncCv_.notify_all();
     }
     StateSignal::instance().notify();

@@ -17,11 +17,13 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "redis/encoding_limits.hpp"
 #include "redis/keyspace.hpp"
 #include "redis/notify.hpp"
+#include "redis/transaction.hpp"
 #include "server/server.hpp"
 #include "sentinelpool/testing/mini_redis.hpp"
 #include "server/util.hpp"
@@ -53,6 +55,7 @@ void registerStringCommands(CommandTable& t);
 void registerHashCommands(CommandTable& t);
 void registerServerCommands(CommandTable& t);
 void registerConfigCommands(CommandTable& t);  // CONFIG and the parameter table
+void registerTransactionCommands(CommandTable& t);  // MULTI EXEC DISCARD WATCH UNWATCH
 void registerCommandCommand(CommandTable& t);  // COMMAND and its sub-commands
 
 // INFO building blocks shared with MiniSentinel (loop thread).
@@ -81,9 +84,12 @@ public:
 
     // ---- ServerApp (loop thread) ----
     std::string precheck(Peer& p, const Command& cmd) override;
+    bool queue(Peer& p, const Command& cmd, const std::vector<std::string_view>& argv) override;
+    bool rejected(Peer& p, const Command* cmd, std::string_view msg) override;
     void execute(Call& call) override;
     std::string_view role() const override;
     void onPeerClosed(Peer& p) override;
+    void onReset(Peer& p) override;
     void onStop() override;
 
     // ---- data: the caller holds mu() ----
@@ -136,6 +142,17 @@ public:
     unsigned notifyFlags() const { return notifyFlags_; }
     void setNotifyFlagsLocked(unsigned flags) { notifyFlags_ = flags; }
 
+    // ---- transactions (cmd_transactions.cpp; loop thread) ----
+    void multiCommand(Call& call);
+    void execCommand(Call& call);  // takes mu() itself
+    void discardCommand(Call& call);
+    void watchCommand(Call& call);
+    void unwatchCommand(Call& call);
+    // False inside EXEC (and, later, scripts): blocking commands answer at
+    // once, as with a timeout, instead of blocking.
+    bool blockingAllowed() const { return execDepth_ == 0; }
+    bool inMulti(const Peer& p) const;  // caller holds mu()
+
     // Replication of the command being executed (loop thread, in execute()):
     // touch() replicates it as sent, emit() replicates these commands
     // instead (deterministic forms: absolute expiry times, final values).
@@ -182,6 +199,7 @@ private:
     void applySnapshot(std::uint64_t generation, const std::shared_ptr<ReplicaLink>& link, Keyspace&& snapshot,
                        std::int64_t offset, const std::string& replId);
     void applyCommand(std::uint64_t generation, int db, const std::vector<std::string>& argv, std::int64_t offset);
+    void applyOneLocked(int db, const std::vector<std::string>& argv);
     void linkDown(std::uint64_t generation);
     void ackToMasterLocked();
     std::size_t countAckedLocked(std::int64_t offset) const;
@@ -190,6 +208,16 @@ private:
     void scheduleActiveExpire();
 
     void publishNotification(std::string channel, std::string message);
+    struct Propagation {
+        int db;
+        std::vector<std::string> argv;
+    };
+    // Runs a handler with the data lock held; what it replicates is added
+    // to `out` (loop thread).
+    void runLocked(Call& call, std::vector<Propagation>& out);
+    void propagateAllLocked(std::vector<Propagation>& props, bool transaction);
+    void unwatchAllLocked(std::uint64_t peerId);
+    void discardLocked(std::uint64_t peerId);
     void serveReadyKeys();
 
     MiniRedisOptions options_;
@@ -202,6 +230,13 @@ private:
         std::string key;
     };
     std::vector<ReadyKey> readyKeys_;  // keyReady() since the command started
+    // Transactions by client id; watchers by (db, key). Guarded by mu_.
+    std::unordered_map<std::uint64_t, Transaction> txs_;
+    std::map<std::pair<int, std::string>, std::vector<std::uint64_t>, std::less<>> watchers_;
+    int execDepth_ = 0;  // EXEC running (loop thread)
+    // A replica applying its master's MULTI ... EXEC applies it as one.
+    bool replicaInMulti_ = false;
+    std::vector<std::pair<int, std::vector<std::string>>> replicaTxBuffer_;
     mutable std::condition_variable syncCv_;
     Keyspace data_;
     std::atomic<std::int64_t> clockOffsetMs_{0};

@@ -313,12 +313,12 @@ void Server::dispatch(Peer& p) {
         msg.append(cstr(argv[0]).substr(0, 128));
         msg += "', with args beginning with: ";
         msg += args;
-        p.reply.error(msg);
+        reject(p, msg);
         return;
     }
     if (cmd->isContainer() && (argv.size() >= 2 || !cmd->handler)) {
         if (argv.size() < 2) {
-            p.reply.error(wrongArity(cmd->name));
+            reject(p, wrongArity(cmd->name), cmd);
             return;
         }
         const Command* sub = CommandTable::findSub(*cmd, argv[1]);
@@ -328,30 +328,33 @@ void Server::dispatch(Peer& p) {
             msg += "'. Try ";
             msg += toUpper(cstr(argv[0]));
             msg += " HELP.";
-            p.reply.error(msg);
+            reject(p, msg, cmd);
             return;
         }
         cmd = sub;
     }
     auto argc = static_cast<int>(argv.size());
     if ((cmd->arity > 0 && argc != cmd->arity) || argc < -cmd->arity) {
-        p.reply.error(wrongArity(cmd->name));
+        reject(p, wrongArity(cmd->name), cmd);
         return;
     }
     if (authRequiredFor(p) && !(cmd->flags & kCmdNoAuth)) {
-        p.reply.error(err::kNoAuth);
+        reject(p, err::kNoAuth, cmd);
         return;
     }
     if (p.proto() == 2 && p.subscriptions() && !(cmd->flags & kCmdPubSub)) {
-        p.reply.error("ERR Can't execute '" + cmd->name +
-                      "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+        reject(p,
+               "ERR Can't execute '" + cmd->name +
+                   "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+               cmd);
         return;
     }
     std::string refusal = app_.precheck(p, *cmd);
     if (!refusal.empty()) {
-        p.reply.error(refusal);
+        reject(p, refusal, cmd);
         return;
     }
+    if (app_.queue(p, *cmd, argv)) return;  // MULTI: queued, not run
     p.lastCmd = cmd->name;
     calls_[cmd->id].fetch_add(1, std::memory_order_relaxed);
     Call call{*this, p, argv, p.reply, *cmd};
@@ -361,13 +364,17 @@ void Server::dispatch(Peer& p) {
     try {
         app_.execute(call);
     } catch (const std::exception& e) {
-        handlerFailed(p, mark, cmd->name, e.what());
+        commandFailed(p, mark, cmd->name, e.what());
     } catch (...) {
-        handlerFailed(p, mark, cmd->name, "unknown exception");
+        commandFailed(p, mark, cmd->name, "unknown exception");
     }
 }
 
-void Server::handlerFailed(Peer& p, std::size_t mark, const std::string& what, const char* why) {
+void Server::reject(Peer& p, std::string_view msg, const Command* cmd) {
+    if (!app_.rejected(p, cmd, msg)) p.reply.error(msg);
+}
+
+void Server::commandFailed(Peer& p, std::size_t mark, const std::string& what, const char* why) {
     handlerExceptions_.fetch_add(1, std::memory_order_relaxed);
     std::fprintf(stderr, "sentinelpool testing server: '%s' threw: %s\n", what.c_str(), why);
     if (p.closing) return;

@@ -84,12 +84,21 @@ public:
     // An error line to answer instead of running `cmd` (e.g. READONLY), or
     // empty to go on. Called after lookup, arity, auth and context checks.
     virtual std::string precheck(Peer&, const Command&) { return {}; }
+    // After every check passed: true if the app took the command instead of
+    // running it (MULTI queues it and answers +QUEUED).
+    virtual bool queue(Peer&, const Command&, const std::vector<std::string_view>&) { return false; }
+    // A command (null: unknown) was refused before it ran (unknown, arity,
+    // auth, context, precheck) with `msg`: a transaction being queued is
+    // flagged (EXECABORT). True if the app wrote the reply itself.
+    virtual bool rejected(Peer&, const Command*, std::string_view) { return false; }
     // Runs the handler. Apps wrap it to lock their state or replicate writes.
     virtual void execute(Call& call) { call.cmd.handler(call); }
     // HELLO's "mode" and "role" (empty role: the field is left out).
     virtual std::string_view mode() const { return "standalone"; }
     virtual std::string_view role() const { return {}; }
     virtual void onPeerClosed(Peer&) {}
+    // RESET: the app drops what it keeps for the connection (MULTI, WATCH).
+    virtual void onReset(Peer&) {}
     // Called on the loop thread while the server stops, before handles close.
     virtual void onStop() {}
 };
@@ -169,6 +178,9 @@ public:
     // and every connection closed. stop() still has to be called.
     void killFromLoop();
     void markDirty(Peer& p);
+    // The exception firewall's answer: what a command wrote after `mark` is
+    // replaced by an error, and the event counted and logged.
+    void commandFailed(Peer& p, std::size_t mark, const std::string& what, const char* why);
     // Resumes processing a peer's buffered input (after WAIT or a fault).
     void unblock(Peer& p);
 
@@ -205,7 +217,7 @@ private:
     void runTasks();
     void shutdownOnLoop();
     void dropSubscriptions(Peer& p);
-    void handlerFailed(Peer& p, std::size_t mark, const std::string& what, const char* why);
+    void reject(Peer& p, std::string_view msg, const Command* cmd = nullptr);
     // Runs fn; an exception is counted and logged, never let out of the loop.
     void guarded(const char* what, const std::function<void()>& fn);
 
