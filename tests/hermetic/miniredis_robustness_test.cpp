@@ -4,10 +4,14 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "resp_client.hpp"
 #include "sentinelpool/testing/mini_redis.hpp"
+#include "redis/mini_redis_core.hpp"
 #include "server/command_table.hpp"
 #include "server/server.hpp"
 
@@ -86,4 +90,97 @@ TEST_CASE("CONFIG: notify-keyspace-events is normalised as Redis does, encoding 
           "between 0 and 9223372036854775807 inclusive\r\n");
     CHECK(c.call({"CONFIG", "SET", "hash-max-listpack-value", "1kb"}) == "+OK\r\n");
     CHECK(c.call({"CONFIG", "GET", "hash-max-ziplist-value"}) == "*2\r\n$22\r\nhash-max-ziplist-value\r\n$4\r\n1024\r\n");
+}
+
+namespace {
+
+// Publishes `total` bytes in messages of `size` on `channel`, reading the
+// replies as it goes (so only the subscriber lags).
+void flood(int port, const std::string& channel, std::size_t size, std::size_t total) {
+    RawClient pub(port);
+    std::string msg(size, 'm');
+    std::string batch;
+    for (int i = 0; i < 16; ++i) batch += sentinelpool::test::encodeCommand({"PUBLISH", channel, msg});
+    for (std::size_t sent = 0; sent < total; sent += 16 * size) {
+        pub.send(batch);
+        for (int i = 0; i < 16; ++i) pub.reply();
+    }
+}
+
+}  // namespace
+
+TEST_CASE("a subscriber that never reads is dropped at the pubsub hard limit, and other clients stay answered") {
+    MiniRedis m;
+    auto& server = m.core().server();
+    RawClient sub(m.port());
+    CHECK(sub.call({"SUBSCRIBE", "flood"}) == "*3\r\n$9\r\nsubscribe\r\n$5\r\nflood\r\n:1\r\n");
+    // The subscriber stops reading; its kernel buffers fill, then MiniRedis's.
+    std::atomic<bool> done{false};
+    std::atomic<long long> slowestPingUs{0};
+    std::thread pinger([&] {
+        RawClient c(m.port());
+        while (!done.load()) {
+            auto t0 = std::chrono::steady_clock::now();
+            CHECK(c.call({"PING"}, 2000) == "+PONG\r\n");
+            auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+            if (us > slowestPingUs.load()) slowestPingUs = us;
+        }
+    });
+    flood(m.port(), "flood", 64 * 1024, 96u << 20);  // 96 MB against a 32 MB limit
+    done = true;
+    pinger.join();
+    CHECK(server.stats().outputLimitDisconnections == 1);
+    CHECK(m.waitForClients(0));  // the subscriber's connection was closed by the server
+    CHECK(slowestPingUs.load() < 1000000);
+    // It gets what the kernel held, then the end of the stream: far less
+    // than was published.
+    CHECK(sub.readUntilClosed(10000).size() < (40u << 20));
+}
+
+TEST_CASE("client-output-buffer-limit is readable and settable as in Redis, and applies to each class") {
+    MiniRedis m;
+    RawClient c(m.port());
+    auto get = [&] { return c.call({"CONFIG", "GET", "client-output-buffer-limit"}); };
+    CHECK(get() == "*2\r\n$26\r\nclient-output-buffer-limit\r\n$67\r\nnormal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60\r\n");
+    const std::string prefix = "-ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - ";
+    CHECK(c.call({"CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb"}) ==
+          prefix + "Wrong number of arguments in buffer limit configuration.\r\n");
+    CHECK(c.call({"CONFIG", "SET", "client-output-buffer-limit", "foo 1 2 3"}) ==
+          prefix + "Invalid client class specified in buffer limit configuration.\r\n");
+    CHECK(c.call({"CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb 2mb x"}) ==
+          prefix + "Error in hard, soft or soft_seconds setting in buffer limit configuration.\r\n");
+    CHECK(c.call({"CONFIG", "SET", "client-output-buffer-limit", "pubsub -1 2 3"}) ==
+          prefix + "Error in hard, soft or soft_seconds setting in buffer limit configuration.\r\n");
+    CHECK(c.call({"CONFIG", "SET", "client-output-buffer-limit", "replica 1 2 3 normal 1mb 0 0"}) == "+OK\r\n");
+    CHECK(get() == "*2\r\n$26\r\nclient-output-buffer-limit\r\n$57\r\nnormal 1048576 0 0 slave 1 2 3 pubsub 33554432 8388608 60\r\n");
+
+    SUBCASE("a normal client that pipelines reads and never reads replies is closed at 1 MB") {
+        m.set("big", std::string(256 * 1024, 'b'));
+        RawClient greedy(m.port());
+        CHECK(greedy.call({"PING"}) == "+PONG\r\n");
+        std::string batch;
+        for (int i = 0; i < 64; ++i) batch += sentinelpool::test::encodeCommand({"GET", "big"});
+        greedy.send(batch);  // 16 MB of replies in one go
+        CHECK(m.waitForClients(1));
+        CHECK(m.core().server().stats().outputLimitDisconnections == 1);
+        CHECK(c.call({"PING"}) == "+PONG\r\n");
+    }
+    SUBCASE("the soft limit closes a client that stays above it for longer than its seconds") {
+        CHECK(c.call({"CONFIG", "SET", "client-output-buffer-limit", "pubsub 0 256kb 0"}) == "+OK\r\n");
+        RawClient sub(m.port());
+        CHECK(sub.call({"SUBSCRIBE", "ch"}).find("subscribe") != std::string::npos);
+        flood(m.port(), "ch", 16 * 1024, 16u << 20);
+        CHECK(m.waitForClients(1));
+        CHECK(m.core().server().stats().outputLimitDisconnections == 1);
+    }
+    SUBCASE("CLIENT LIST shows a lagging subscriber's omem") {
+        RawClient sub(m.port());
+        CHECK(sub.call({"SUBSCRIBE", "slow"}).find("subscribe") != std::string::npos);
+        flood(m.port(), "slow", 64 * 1024, 8u << 20);
+        std::string list = c.call({"CLIENT", "LIST", "TYPE", "pubsub"});
+        auto at = list.find(" omem=");
+        REQUIRE(at != std::string::npos);
+        CHECK(std::stoll(list.substr(at + 6)) > 1000000);
+        CHECK(list.find(" obl=16384 ") != std::string::npos);
+    }
 }

@@ -29,7 +29,7 @@ using ConfigApply = void (*)(MiniRedisCore& core, const std::string& stored);
 struct ConfigParam {
     const char* name;
     const char* alias;
-    enum Kind { Immutable, Int, UInt, Memory, YesNo, Enum, String, NotifyFlags } kind;
+    enum Kind { Immutable, Int, UInt, Memory, YesNo, Enum, String, NotifyFlags, OutputLimits } kind;
     long long min = 0;
     unsigned long long max = 0;
     const char* choices = nullptr;  // Enum: Redis's list, in its order
@@ -53,6 +53,23 @@ void setReplicaPriority(MiniRedisCore& core, const std::string& stored) {
 }
 
 void setRequirePass(MiniRedisCore& core, const std::string& stored) { core.server().setDefaultPassword(stored); }
+
+// "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
+void setOutputLimits(MiniRedisCore& core, const std::string& stored) {
+    std::vector<std::string> w;
+    for (std::size_t pos = 0; pos < stored.size();) {
+        std::size_t sp = stored.find(' ', pos);
+        w.push_back(stored.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos));
+        if (sp == std::string::npos) break;
+        pos = sp + 1;
+    }
+    for (std::size_t i = 0; i + 3 < w.size(); i += 4) {
+        OutputClass cls = w[i] == "normal" ? OutputClass::Normal : w[i] == "pubsub" ? OutputClass::PubSub : OutputClass::Replica;
+        core.server().setOutputLimit(cls, OutputLimit{std::strtoull(w[i + 1].c_str(), nullptr, 10),
+                                                      std::strtoull(w[i + 2].c_str(), nullptr, 10),
+                                                      std::strtoll(w[i + 3].c_str(), nullptr, 10)});
+    }
+}
 
 constexpr long long kIntMax = 2147483647LL;
 constexpr long long kIntMin = -2147483648LL;
@@ -107,7 +124,7 @@ const ConfigParam kParams[] = {
     {"hll-sparse-max-bytes", nullptr, ConfigParam::Memory, 0, kLongMax, nullptr,
      setLimit<&EncodingLimits::hllSparseMaxBytes>},
     {"lazyfree-lazy-user-del", nullptr, ConfigParam::YesNo},
-    {"client-output-buffer-limit", nullptr, ConfigParam::String},
+    {"client-output-buffer-limit", nullptr, ConfigParam::OutputLimits, 0, 0, nullptr, setOutputLimits},
 };
 
 std::string defaultValue(const std::string& name, MiniRedisCore& core) {
@@ -195,8 +212,63 @@ bool parseMemory(const std::string& s, unsigned long long& out) {
 }
 
 // The value to store for `value`, or the reason Redis gives for refusing it.
-bool validateConfig(const ConfigParam& p, const std::string& value, std::string& stored, std::string& why) {
+// Redis's client-output-buffer-limit setter: groups of "class hard soft
+// seconds" change those classes; the result is every class, normalised.
+bool parseOutputLimits(const std::string& value, const std::string& current, std::string& stored, std::string& why) {
+    // sdssplitlen on single spaces, as Redis: "a  b" has an empty word.
+    auto words = [](const std::string& str) {
+        std::vector<std::string> w;
+        if (str.empty()) return w;
+        std::size_t pos = 0;
+        for (;;) {
+            std::size_t sp = str.find(' ', pos);
+            w.push_back(str.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos));
+            if (sp == std::string::npos) break;
+            pos = sp + 1;
+        }
+        return w;
+    };
+    std::vector<std::string> in = words(value);
+    if (in.size() % 4 != 0) {
+        why = "Wrong number of arguments in buffer limit configuration.";
+        return false;
+    }
+    std::vector<std::string> cur = words(current);  // normal .. slave .. pubsub ..
+    for (std::size_t i = 0; i < in.size(); i += 4) {
+        std::string cls = toLower(in[i]);
+        std::size_t slot;
+        if (cls == "normal")
+            slot = 0;
+        else if (cls == "slave" || cls == "replica")
+            slot = 4;
+        else if (cls == "pubsub")
+            slot = 8;
+        else {
+            why = "Invalid client class specified in buffer limit configuration.";
+            return false;
+        }
+        unsigned long long hard, soft;
+        char* end = nullptr;
+        long long secs = std::strtoll(in[i + 3].c_str(), &end, 10);
+        if (!parseMemory(in[i + 1], hard) || !parseMemory(in[i + 2], soft) || *end != '\0' || secs < 0) {
+            why = "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+            return false;
+        }
+        if (cur.size() == 12) {
+            cur[slot + 1] = std::to_string(hard);
+            cur[slot + 2] = std::to_string(soft);
+            cur[slot + 3] = std::to_string(secs);
+        }
+    }
+    stored.clear();
+    for (auto& w : cur) stored += (stored.empty() ? "" : " ") + w;
+    return true;
+}
+
+bool validateConfig(const ConfigParam& p, const std::string& value, const std::string& current, std::string& stored,
+                    std::string& why) {
     switch (p.kind) {
+    case ConfigParam::OutputLimits: return parseOutputLimits(value, current, stored, why);
     case ConfigParam::Immutable: why = "can't set immutable config"; return false;
     case ConfigParam::String: stored = value; return true;
     case ConfigParam::NotifyFlags: {
@@ -327,7 +399,8 @@ void configSet(Call& c) {
     std::vector<std::string> values;
     for (std::size_t k = 0; k < entries.size(); ++k) {
         std::string stored, why;
-        if (!validateConfig(*entries[k].param, std::string(c.arg(3 + 2 * k)), stored, why)) {
+        if (!validateConfig(*entries[k].param, std::string(c.arg(3 + 2 * k)), configValue(*entries[k].param, core),
+                            stored, why)) {
             c.reply.error("ERR CONFIG SET failed (possibly related to argument '" + std::string(entries[k].name) +
                           "') - " + why);
             return;

@@ -199,8 +199,17 @@ std::string clientLine(Server& server, const Peer& p, std::size_t argvMem = 0) {
     line += " qbuf=" + std::to_string(p.parser.pending());
     line += " qbuf-free=20474 argv-mem=" + std::to_string(argvMem);
     line += " multi-mem=0 rbs=16384 rbp=16384";
-    line += " obl=" + std::to_string(p.out.size());
-    line += " oll=0 omem=0 tot-mem=" + std::to_string(20480 + p.out.capacity());
+    // Redis keeps the first 16 KB of output in a static buffer (obl), the
+    // rest in a list of 16 KB blocks (oll blocks, omem bytes): the output
+    // buffer limits count the list.
+    constexpr std::size_t kBuf = 16 * 1024;
+    std::size_t total = p.outputBytes();
+    std::size_t obl = std::min(total, kBuf);
+    std::size_t oll = (total - obl + kBuf - 1) / kBuf;
+    std::size_t omem = total - obl;
+    line += " obl=" + std::to_string(obl);
+    line += " oll=" + std::to_string(oll) + " omem=" + std::to_string(omem);
+    line += " tot-mem=" + std::to_string(20480 + omem);
     line += p.writing ? " events=rw" : " events=r";
     line += " cmd=" + p.lastCmd;
     line += " user=" + p.user;

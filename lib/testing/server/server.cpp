@@ -33,9 +33,6 @@ std::string sockaddrToString(const sockaddr_storage& ss) {
 
 void closeAndDelete(uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); }
 
-// The per-client output limit of Redis's "pubsub" class; normal clients are
-// only paused (their input is not read) while their output is large.
-constexpr std::size_t kPubSubOutputLimit = 32 * 1024 * 1024;
 
 }  // namespace
 
@@ -258,8 +255,8 @@ void Server::onRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
 
 void Server::processInput(Peer& p) {
     bool any = false;
-    while (!p.closing && !p.closeAfterReply && !p.blocked && !hang_.load(std::memory_order_relaxed)) {
-        if (p.out.size() + p.inflight.size() > kOutputHighWater) {
+    while (!p.closing && !p.closeAfterReply && !p.blocked && !p.overLimit && !hang_.load(std::memory_order_relaxed)) {
+        if (p.outputBytes() > kOutputHighWater) {
             // The client does not read its replies: stop reading its requests.
             if (!p.readPaused) {
                 uv_read_stop(reinterpret_cast<uv_stream_t*>(&p.tcp));
@@ -277,6 +274,7 @@ void Server::processInput(Peer& p) {
             break;
         }
         dispatch(p);
+        if (checkOutputLimit(p)) break;
     }
     if (any || p.closeAfterReply) markDirty(p);
 }
@@ -396,7 +394,9 @@ void Server::guarded(const char* what, const std::function<void()>& fn) {
 }
 
 void Server::markDirty(Peer& p) {
-    if (p.dirty || p.closing) return;
+    if (p.closing) return;
+    checkOutputLimit(p);
+    if (p.dirty) return;
     p.dirty = true;
     dirty_.push_back(&p);
 }
@@ -412,14 +412,54 @@ void Server::onPrepare(uv_prepare_t* prepare) {
     }
 }
 
+bool Server::checkOutputLimit(Peer& p) {
+    if (p.overLimit) return true;
+    // Redis's checkClientOutputBufferLimits. The normal class has no limit
+    // by default; such a client is only paused (its input is not read)
+    // while its output is large.
+    OutputClass cls = p.subscriptions() ? OutputClass::PubSub : OutputClass::Normal;
+    const OutputLimit& l = outputLimits_[static_cast<int>(cls)];
+    // What Redis counts: the reply list past the 16 KB static buffer (with
+    // its blocks' overhead), not the buffer itself.
+    constexpr std::size_t kStaticBuffer = 16 * 1024;
+    std::size_t total = p.outputBytes();
+    std::size_t used = total > kStaticBuffer ? total - kStaticBuffer : 0;
+    bool hard = l.hard && used >= l.hard;
+    bool soft = l.soft && used >= l.soft;
+    if (soft) {
+        std::int64_t now = wallMs();
+        if (p.softLimitSinceMs == 0) {
+            p.softLimitSinceMs = now;
+            soft = false;
+        } else if (now - p.softLimitSinceMs <= l.softSeconds * 1000) {
+            soft = false;
+        }
+    } else {
+        p.softLimitSinceMs = 0;
+    }
+    if (!hard && !soft) return false;
+    p.overLimit = true;
+    p.out.clear();
+    p.out.shrink_to_fit();
+    outputLimitDisconnections_.fetch_add(1, std::memory_order_relaxed);
+    std::fprintf(stderr, "sentinelpool testing server: client id=%llu addr=%s closed for overcoming of output buffer limits\n",
+                 static_cast<unsigned long long>(p.id), p.addr.c_str());
+    if (!p.dirty) {
+        p.dirty = true;
+        dirty_.push_back(&p);
+    }
+    return true;
+}
+
 void Server::flush(Peer& p) {
-    if (p.closing || p.writing) return;
-    if (p.out.empty()) {
-        if (p.closeAfterReply) closePeer(p);
+    if (p.closing) return;
+    if (p.overLimit) {
+        closePeer(p);
         return;
     }
-    if (p.subscriptions() && p.out.size() > kPubSubOutputLimit) {
-        closePeer(p);
+    if (p.writing) return;
+    if (p.out.empty()) {
+        if (p.closeAfterReply) closePeer(p);
         return;
     }
     uv_buf_t buf = uv_buf_init(p.out.data(), static_cast<unsigned>(p.out.size()));
@@ -626,6 +666,7 @@ ServerStats Server::stats() const {
     st.commandsProcessed = commandsProcessed_.load();
     st.rejectedConnections = rejectedConnections_.load();
     st.handlerExceptions = handlerExceptions_.load();
+    st.outputLimitDisconnections = outputLimitDisconnections_.load();
     return st;
 }
 
@@ -669,6 +710,7 @@ std::size_t Server::publish(std::string_view channel, std::string_view message) 
     auto it = channels_.find(std::string(channel));
     if (it != channels_.end()) {
         for (Peer* p : it->second) {
+            if (p->overLimit) continue;
             p->reply.push(3);
             p->reply.bulk("message");
             p->reply.bulk(channel);
@@ -680,6 +722,7 @@ std::size_t Server::publish(std::string_view channel, std::string_view message) 
     for (auto& kv : patterns_) {
         if (!globMatch(kv.first, channel)) continue;
         for (Peer* p : kv.second) {
+            if (p->overLimit) continue;
             p->reply.push(4);
             p->reply.bulk("pmessage");
             p->reply.bulk(kv.first);

@@ -57,6 +57,8 @@ struct Peer {
     bool dirty = false;
     bool readPaused = false;
     bool blocked = false;  // waiting (WAIT): input is kept, not processed
+    bool overLimit = false;  // past its output buffer limit: closed at the next flush, nothing more written
+    std::int64_t softLimitSinceMs = 0;  // when its output went over the soft limit (0: it is not)
 
     int db = 0;
     bool authenticated = false;
@@ -74,6 +76,7 @@ struct Peer {
     std::uint64_t lastWriteOffset = 0;
 
     std::size_t subscriptions() const { return channels.size() + patterns.size(); }
+    std::size_t outputBytes() const { return out.size() + inflight.size(); }
     int proto() const { return reply.proto(); }
 };
 
@@ -103,12 +106,22 @@ public:
     virtual void onStop() {}
 };
 
+// Redis's client-output-buffer-limit classes and one class's limits (bytes;
+// 0: none).
+enum class OutputClass { Normal = 0, Replica = 1, PubSub = 2 };
+struct OutputLimit {
+    unsigned long long hard = 0;
+    unsigned long long soft = 0;
+    long long softSeconds = 0;
+};
+
 struct ServerStats {
     std::uint64_t connectionsReceived = 0;
     std::uint64_t connectedClients = 0;
     std::uint64_t commandsProcessed = 0;
     std::uint64_t rejectedConnections = 0;
     std::uint64_t handlerExceptions = 0;  // caught by the exception firewall
+    std::uint64_t outputLimitDisconnections = 0;  // client_output_buffer_limit_disconnections
 };
 
 class Server {
@@ -184,6 +197,13 @@ public:
     // Resumes processing a peer's buffered input (after WAIT or a fault).
     void unblock(Peer& p);
 
+    // Output buffer limits (client-output-buffer-limit), checked whenever a
+    // client's output grows, whether or not a write is pending; a client
+    // past its limit gets nothing more and is closed at the next flush.
+    // Defaults: Redis's (normal none, replica 256mb 64mb 60, pubsub 32mb 8mb 60).
+    void setOutputLimit(OutputClass c, OutputLimit limit) { outputLimits_[static_cast<int>(c)] = limit; }
+    OutputLimit outputLimit(OutputClass c) const { return outputLimits_[static_cast<int>(c)]; }
+
     // Pub/sub.
     void subscribe(Peer& p, const std::string& channel);
     void unsubscribe(Peer& p, const std::string& channel);
@@ -217,6 +237,7 @@ private:
     void runTasks();
     void shutdownOnLoop();
     void dropSubscriptions(Peer& p);
+    bool checkOutputLimit(Peer& p);
     void reject(Peer& p, std::string_view msg, const Command* cmd = nullptr);
     // Runs fn; an exception is counted and logged, never let out of the loop.
     void guarded(const char* what, const std::function<void()>& fn);
@@ -272,6 +293,8 @@ private:
     std::atomic<std::uint64_t> commandsProcessed_{0};
     std::atomic<std::uint64_t> rejectedConnections_{0};
     std::atomic<std::uint64_t> handlerExceptions_{0};
+    std::atomic<std::uint64_t> outputLimitDisconnections_{0};
+    OutputLimit outputLimits_[3] = {{}, {256ULL << 20, 64ULL << 20, 60}, {32ULL << 20, 8ULL << 20, 60}};
 };
 
 }  // namespace sentinelpool::testing::detail
