@@ -91,3 +91,23 @@ TEST_CASE("the direct publish() reaches subscribers of every protocol") {
     CHECK(s2.reply() == "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n");
     CHECK(s3.reply() == ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n");
 }
+
+TEST_CASE("sharded pub/sub: SPUBLISH reaches shard subscribers only, replicates, and a closed subscriber leaves nothing") {
+    MiniRedis master, replica;
+    replica.replicaOf(master);
+    REQUIRE(replica.waitForSync());
+    RawClient sub(master.port()), rsub(replica.port()), classic(master.port()), pub(master.port());
+    CHECK(sub.call({"SSUBSCRIBE", "orders"}) == "*3\r\n$10\r\nssubscribe\r\n$6\r\norders\r\n:1\r\n");
+    CHECK(rsub.call({"SSUBSCRIBE", "orders"}) == "*3\r\n$10\r\nssubscribe\r\n$6\r\norders\r\n:1\r\n");
+    CHECK(classic.call({"SUBSCRIBE", "orders"}) == "*3\r\n$9\r\nsubscribe\r\n$6\r\norders\r\n:1\r\n");
+    CHECK(pub.call({"SPUBLISH", "orders", "o1"}) == ":1\r\n");
+    CHECK(sub.reply() == "*3\r\n$8\r\nsmessage\r\n$6\r\norders\r\n$2\r\no1\r\n");
+    CHECK(rsub.reply() == "*3\r\n$8\r\nsmessage\r\n$6\r\norders\r\n$2\r\no1\r\n");  // replicated
+    CHECK(classic.silentFor(100));
+    CHECK(pub.call({"CLIENT", "LIST", "TYPE", "pubsub"}).find(" ssub=1 ") != std::string::npos);
+    sub.send("*1\r\n$4\r\nQUIT\r\n");
+    sub.readUntilClosed();
+    REQUIRE(master.waitForClients(2));
+    CHECK(pub.call({"PUBSUB", "SHARDNUMSUB", "orders"}) == "*2\r\n$6\r\norders\r\n:0\r\n");
+    CHECK(pub.call({"SPUBLISH", "orders", "o2"}) == ":0\r\n");
+}

@@ -167,6 +167,7 @@ void resetCmd(Call& c) {
     c.server.app().onReset(c.peer);
     for (auto ch : std::set<std::string>(c.peer.channels)) c.server.unsubscribe(c.peer, ch);
     for (auto pat : std::set<std::string>(c.peer.patterns)) c.server.punsubscribe(c.peer, pat);
+    for (auto ch : std::set<std::string>(c.peer.shardChannels)) c.server.sunsubscribe(c.peer, ch);
     c.peer.db = 0;
     c.peer.name.clear();
     c.peer.user = "default";
@@ -195,7 +196,7 @@ std::string clientLine(Server& server, const Peer& p, std::size_t argvMem = 0) {
     line += " db=" + std::to_string(p.db);
     line += " sub=" + std::to_string(p.channels.size());
     line += " psub=" + std::to_string(p.patterns.size());
-    line += " ssub=0 multi=-1";
+    line += " ssub=" + std::to_string(p.shardChannels.size()) + " multi=-1";
     line += " qbuf=" + std::to_string(p.parser.pending());
     line += " qbuf-free=20474 argv-mem=" + std::to_string(argvMem);
     line += " multi-mem=0 rbs=16384 rbp=16384";

@@ -698,7 +698,50 @@ void Server::punsubscribe(Peer& p, const std::string& pattern) {
     if (v.empty()) patterns_.erase(it);
 }
 
+void Server::ssubscribe(Peer& p, const std::string& channel) {
+    if (p.shardChannels.insert(channel).second) shardChannels_[channel].push_back(&p);
+}
+
+void Server::sunsubscribe(Peer& p, const std::string& channel) {
+    if (!p.shardChannels.erase(channel)) return;
+    auto it = shardChannels_.find(channel);
+    if (it == shardChannels_.end()) return;
+    auto& v = it->second;
+    v.erase(std::remove(v.begin(), v.end(), &p), v.end());
+    if (v.empty()) shardChannels_.erase(it);
+}
+
+std::size_t Server::spublish(std::string_view channel, std::string_view message) {
+    auto it = shardChannels_.find(std::string(channel));
+    if (it == shardChannels_.end()) return 0;
+    std::size_t receivers = 0;
+    for (Peer* p : it->second) {
+        if (p->overLimit) continue;
+        p->reply.push(3);
+        p->reply.bulk("smessage");
+        p->reply.bulk(channel);
+        p->reply.bulk(message);
+        markDirty(*p);
+        ++receivers;
+    }
+    return receivers;
+}
+
+std::vector<std::string> Server::activeShardChannels(std::string_view pattern) const {
+    std::vector<std::string> out;
+    for (auto& kv : shardChannels_)
+        if (pattern.empty() || globMatch(pattern, kv.first)) out.push_back(kv.first);
+    return out;
+}
+
+std::size_t Server::numShardSubscribers(const std::string& channel) const {
+    auto it = shardChannels_.find(channel);
+    return it == shardChannels_.end() ? 0 : it->second.size();
+}
+
 void Server::dropSubscriptions(Peer& p) {
+    auto shard = p.shardChannels;
+    for (auto& c : shard) sunsubscribe(p, c);
     auto channels = p.channels;
     for (auto& c : channels) unsubscribe(p, c);
     auto patterns = p.patterns;

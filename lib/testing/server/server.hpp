@@ -71,11 +71,16 @@ struct Peer {
     std::string lastCmd = "NULL";
     std::set<std::string> channels;
     std::set<std::string> patterns;
+    std::set<std::string> shardChannels;  // SSUBSCRIBE
 
     // App state carried by the connection (MiniRedis: WAIT bookkeeping).
     std::uint64_t lastWriteOffset = 0;
 
-    std::size_t subscriptions() const { return channels.size() + patterns.size(); }
+    // Every subscription: what puts a RESP2 client in the subscribed
+    // context and in the pubsub client class.
+    std::size_t subscriptions() const { return channels.size() + patterns.size() + shardChannels.size(); }
+    // What SUBSCRIBE/UNSUBSCRIBE confirmations count (SSUBSCRIBE's count its own).
+    std::size_t classicSubscriptions() const { return channels.size() + patterns.size(); }
     std::size_t outputBytes() const { return out.size() + inflight.size(); }
     int proto() const { return reply.proto(); }
 };
@@ -210,6 +215,12 @@ public:
     void psubscribe(Peer& p, const std::string& pattern);
     void punsubscribe(Peer& p, const std::string& pattern);
     std::size_t publish(std::string_view channel, std::string_view message);
+    // Sharded pub/sub (SSUBSCRIBE, SPUBLISH): channels of their own.
+    void ssubscribe(Peer& p, const std::string& channel);
+    void sunsubscribe(Peer& p, const std::string& channel);
+    std::size_t spublish(std::string_view channel, std::string_view message);
+    std::vector<std::string> activeShardChannels(std::string_view pattern) const;
+    std::size_t numShardSubscribers(const std::string& channel) const;
     std::vector<std::string> activeChannels(std::string_view pattern) const;
     std::size_t numSubscribers(const std::string& channel) const;
     std::size_t numPatterns() const;
@@ -268,6 +279,7 @@ private:
     std::vector<Peer*> dirty_;
     std::unordered_map<std::string, std::vector<Peer*>> channels_;
     std::map<std::string, std::vector<Peer*>> patterns_;
+    std::unordered_map<std::string, std::vector<Peer*>> shardChannels_;
     sentinelpool::detail::LoopTimers timers_;
     char readBuf_[64 * 1024];
 
